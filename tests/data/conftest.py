@@ -1,0 +1,25 @@
+"""Fixtures for the data-layer tests: the shared LEAN sample data folder (read-only, never copied)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lean_local.data.paths import DataFolder
+
+_REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def lean_data() -> Path:
+    """``<repo>/../shared/lean-data`` (or $LEAN_LOCAL_SAMPLE_DATA); tests needing it skip when absent."""
+    root = Path(os.environ.get("LEAN_LOCAL_SAMPLE_DATA", _REPO / ".." / "shared" / "lean-data")).resolve()
+    if not (root / "market-hours" / "market-hours-database.json").exists():
+        pytest.skip(f"LEAN sample data not found at {root} (set LEAN_LOCAL_SAMPLE_DATA to a LEAN Data/ folder)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def data_folder(lean_data: Path) -> DataFolder:
+    return DataFolder(lean_data)
