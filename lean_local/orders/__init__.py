@@ -1,0 +1,57 @@
+"""Orders: the order model, order events, requests, properties and their LEAN JSON forms."""
+from lean_local.orders.order import (
+    ComboLegLimitOrder,
+    ComboLimitOrder,
+    ComboMarketOrder,
+    ComboOrder,
+    GroupOrderManager,
+    LimitIfTouchedOrder,
+    LimitOrder,
+    MarketOnCloseOrder,
+    MarketOnOpenOrder,
+    MarketOrder,
+    OptionExerciseOrder,
+    Order,
+    OrderSubmissionData,
+    StopLimitOrder,
+    StopMarketOrder,
+    TrailingStopOrder,
+)
+from lean_local.orders.order_event import OrderEvent
+from lean_local.orders.properties import OrderProperties, TimeInForce
+from lean_local.orders.requests import (
+    CancelOrderRequest,
+    OrderRequest,
+    OrderResponse,
+    SubmitOrderRequest,
+    UpdateOrderFields,
+    UpdateOrderRequest,
+)
+
+__all__ = [
+    "CancelOrderRequest",
+    "ComboLegLimitOrder",
+    "ComboLimitOrder",
+    "ComboMarketOrder",
+    "ComboOrder",
+    "GroupOrderManager",
+    "LimitIfTouchedOrder",
+    "LimitOrder",
+    "MarketOnCloseOrder",
+    "MarketOnOpenOrder",
+    "MarketOrder",
+    "OptionExerciseOrder",
+    "Order",
+    "OrderEvent",
+    "OrderProperties",
+    "OrderRequest",
+    "OrderResponse",
+    "OrderSubmissionData",
+    "StopLimitOrder",
+    "StopMarketOrder",
+    "SubmitOrderRequest",
+    "TimeInForce",
+    "TrailingStopOrder",
+    "UpdateOrderFields",
+    "UpdateOrderRequest",
+]
