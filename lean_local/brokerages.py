@@ -1,0 +1,200 @@
+"""Brokerage models: which fee, fill, margin and benchmark a brokerage implies (LEAN's ``IBrokerageModel``).
+
+``set_brokerage_model`` in an algorithm picks one of these; they configure each security as it is added.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from lean_local.enums import AccountType, BrokerageName, OrderType, SecurityType
+from lean_local.orders.fees import AxosFeeModel, ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel
+from lean_local.orders.fills import EquityFillModel, FillModel, NullSlippageModel
+from lean_local.securities.buying_power import BuyingPowerModel, CashBuyingPowerModel, SecurityMarginModel
+
+if TYPE_CHECKING:
+    from lean_local.securities.security import Security
+
+
+class FuncBenchmark:
+    """A benchmark computed by a function of time (``set_benchmark(lambda t: ...)``)."""
+
+    def __init__(self, function: Any) -> None:
+        self._function = function
+
+    def evaluate(self, time: Any) -> Decimal:
+        value = self._function(time)
+        return value if isinstance(value, Decimal) else Decimal(str(value)) if isinstance(value, int) else _to_decimal(value)
+
+    @property
+    def symbol(self) -> None:
+        return None
+
+
+class SecurityBenchmark:
+    """The benchmark is a security's price (LEAN's default: SPY)."""
+
+    def __init__(self, security: "Security") -> None:
+        self.security = security
+
+    def evaluate(self, time: Any) -> Decimal:
+        return self.security.cache.price
+
+    @property
+    def symbol(self) -> Any:
+        return self.security.symbol
+
+
+def _to_decimal(value: Any) -> Decimal:
+    from lean_local.csharp import to_decimal
+
+    return to_decimal(float(value))
+
+
+class BenchmarkRequest:
+    """What a brokerage model asks for when it names the default benchmark: a SPY security."""
+
+    def __init__(self, ticker: str) -> None:
+        self.ticker = ticker
+
+
+class DefaultBrokerageModel:
+    """LEAN's default brokerage: IB fees on equities and options, equity fill model, leverage 2, SPY benchmark."""
+
+    required_free_buying_power_percent = Decimal(0)
+
+    def __init__(self, account_type: AccountType = AccountType.MARGIN) -> None:
+        self.account_type = AccountType(account_type)
+
+    # --- models -----------------------------------------------------------------------------------------
+    def get_leverage(self, security: "Security") -> Decimal:
+        if self.account_type == AccountType.CASH:
+            return Decimal(1)
+        security_type = security.type
+        if security_type == SecurityType.CRYPTO_FUTURE:
+            return Decimal(25)
+        if security_type == SecurityType.EQUITY:
+            return Decimal(2)
+        if security_type in (SecurityType.FOREX, SecurityType.CFD):
+            return Decimal(50)
+        return Decimal(1)
+
+    def get_fee_model(self, security: "Security") -> FeeModel:
+        if security.type in (SecurityType.EQUITY, SecurityType.OPTION, SecurityType.FUTURE, SecurityType.FUTURE_OPTION):
+            return InteractiveBrokersFeeModel()
+        return ConstantFeeModel(Decimal(0))
+
+    def get_fill_model(self, security: "Security") -> FillModel:
+        if security.type == SecurityType.EQUITY:
+            return EquityFillModel()
+        return FillModel()
+
+    def get_slippage_model(self, security: "Security") -> Any:
+        return NullSlippageModel()
+
+    def get_buying_power_model(self, security: "Security") -> BuyingPowerModel:
+        if self.account_type == AccountType.CASH and security.type in (SecurityType.CRYPTO, SecurityType.FOREX):
+            return CashBuyingPowerModel()
+        return SecurityMarginModel(self.get_leverage(security), self.required_free_buying_power_percent)
+
+    def get_settlement_model(self, security: "Security") -> None:
+        return None
+
+    def get_benchmark(self, securities: Any) -> Any:
+        return BenchmarkRequest("SPY")
+
+    # --- order checks ----------------------------------------------------------------------------------------
+    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, str | None]:
+        if security.type in (SecurityType.FUTURE, SecurityType.FUTURE_OPTION) and order.type == OrderType.MARKET_ON_OPEN:
+            return False, "MarketOnOpen orders are not supported for futures and future options."
+        return True, None
+
+    def can_update_order(self, security: "Security", order: Any, request: Any) -> tuple[bool, str | None]:
+        return True, None
+
+    def can_execute_order(self, security: "Security", order: Any) -> bool:
+        return True
+
+    def apply_split(self, tickets: list[Any], split: Any) -> None:
+        from lean_local.orders.requests import UpdateOrderFields
+
+        factor = split.split_factor
+        for ticket in tickets:
+            fields = UpdateOrderFields()
+            fields.quantity = int(ticket.quantity_exact / factor)
+            if ticket.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
+                fields.limit_price = Decimal(str(ticket.get("limit_price"))) * factor
+            if ticket.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP):
+                fields.stop_price = Decimal(str(ticket.get("stop_price"))) * factor
+            ticket.update(fields)
+
+
+class InteractiveBrokersBrokerageModel(DefaultBrokerageModel):
+    """Interactive Brokers: IB fees, a zero benchmark, and IB's supported order types."""
+
+    _supported = {
+        OrderType.MARKET, OrderType.MARKET_ON_OPEN, OrderType.MARKET_ON_CLOSE, OrderType.LIMIT, OrderType.STOP_MARKET,
+        OrderType.STOP_LIMIT, OrderType.TRAILING_STOP, OrderType.LIMIT_IF_TOUCHED, OrderType.COMBO_MARKET,
+        OrderType.COMBO_LIMIT, OrderType.COMBO_LEG_LIMIT, OrderType.OPTION_EXERCISE,
+    }
+
+    def get_benchmark(self, securities: Any) -> Any:
+        return FuncBenchmark(lambda time: 0)
+
+    def get_fee_model(self, security: "Security") -> FeeModel:
+        return InteractiveBrokersFeeModel()
+
+    def get_leverage(self, security: "Security") -> Decimal:
+        if self.account_type == AccountType.CASH:
+            return Decimal(1)
+        return Decimal(10) if security.type == SecurityType.CFD else super().get_leverage(security)
+
+    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, str | None]:
+        if order.type not in self._supported:
+            return False, f"InteractiveBrokersBrokerageModel does not support {order.type.name} order type."
+        if order.type == OrderType.MARKET_ON_CLOSE and security.type not in (SecurityType.FUTURE, SecurityType.EQUITY, SecurityType.CFD):
+            return False, "InteractiveBrokers does not support Market-on-Close orders for other security types different than Future and Equity."
+        return True, None
+
+    def can_execute_order(self, security: "Security", order: Any) -> bool:
+        return order.security_type != SecurityType.BASE
+
+
+class AxosClearingBrokerageModel(DefaultBrokerageModel):
+    """Axos Clearing: $0.0035/share, equities only, market/limit/MOC orders, a zero benchmark."""
+
+    _supported = {OrderType.LIMIT, OrderType.MARKET, OrderType.MARKET_ON_CLOSE}
+
+    def get_fee_model(self, security: "Security") -> FeeModel:
+        return AxosFeeModel()
+
+    def get_benchmark(self, securities: Any) -> Any:
+        return FuncBenchmark(lambda time: 0)
+
+    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, str | None]:
+        if security.type != SecurityType.EQUITY:
+            return False, f"The {type(self).__name__} does not support {security.type.name} security type."
+        if order.type not in self._supported:
+            return False, f"{type(self).__name__} does not support {order.type.name} order type."
+        if abs(order.quantity) % 1 != 0:
+            return False, f"Order quantity must be an integer, given {order.quantity}"
+        return True, None
+
+
+_BY_NAME: dict[BrokerageName, type[DefaultBrokerageModel]] = {
+    BrokerageName.DEFAULT: DefaultBrokerageModel,
+    BrokerageName.INTERACTIVE_BROKERS_BROKERAGE: InteractiveBrokersBrokerageModel,
+    BrokerageName.AXOS: AxosClearingBrokerageModel,
+}
+
+
+def brokerage_model_for(name: BrokerageName, account_type: AccountType = AccountType.MARGIN) -> DefaultBrokerageModel:
+    """The model ``set_brokerage_model(BrokerageName.X, AccountType.Y)`` selects."""
+    model_type = _BY_NAME.get(BrokerageName(name))
+    if model_type is None:
+        supported = ", ".join(f"BrokerageName.{n.name}" for n in _BY_NAME)
+        raise NotImplementedError(
+            f"lean_local does not model BrokerageName.{BrokerageName(name).name} yet; supported: {supported}. "
+            "Pass a DefaultBrokerageModel subclass instead to customise fees or fills."
+        )
+    return model_type(account_type)

@@ -1,0 +1,623 @@
+"""Subscriptions to time slices: LEAN's file data feed for US equities.
+
+Each subscription yields its data in emission order — corporate events at midnight of their date, bars at
+their end time — after price normalisation, LEAN's fill-forward and the market-hours filter. The
+synchronizer merges subscriptions by emission time (UTC) into :class:`TimeSlice` objects, the unit the
+engine loop consumes. Everything follows LEAN's ``SubscriptionDataReader``, ``FillForwardEnumerator``,
+``SubscriptionFilterEnumerator`` and ``SubscriptionSynchronizer``.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lean_local.data.bars import QuoteBarArrays, TradeBarArrays, load_daily_or_hour, load_minute_day
+from lean_local.data.factor_files import FactorFile, compute_distribution
+from lean_local.data.map_files import MapFile
+from lean_local.data.market_hours import ExchangeHours
+from lean_local.data.paths import DataFolder
+from lean_local.enums import DataNormalizationMode, DelistingType, MarketDataType, Resolution, SplitType, TickType
+from lean_local.market_data import (
+    Bar,
+    BaseData,
+    Delisting,
+    Dividend,
+    PriceScale,
+    QuoteBar,
+    Split,
+    SymbolChangedEvent,
+    TradeBar,
+)
+from lean_local.subscriptions import RESOLUTION_SPAN, SubscriptionDataConfig
+from lean_local.timeutil import from_utc, to_utc
+
+if TYPE_CHECKING:
+    from lean_local.securities.security import Security
+
+ONE_DAY = timedelta(days=1)
+ONE_HOUR = timedelta(hours=1)
+_EPOCH = datetime(1970, 1, 1)
+
+
+class LocalClock:
+    """Fast naive-local → naive-UTC conversion for one time zone, cached per date."""
+
+    def __init__(self, tz_name: str) -> None:
+        self.tz_name = tz_name
+        self._offsets: dict[date, timedelta] = {}
+
+    def to_utc(self, local: datetime) -> datetime:
+        if local.hour < 4:  # DST switches happen between 01:00 and 03:00 local: convert exactly
+            return to_utc(local, self.tz_name)
+        day = local.date()
+        offset = self._offsets.get(day)
+        if offset is None:
+            noon = datetime.combine(day, time(12))
+            offset = to_utc(noon, self.tz_name) - noon
+            self._offsets[day] = offset
+        return local + offset
+
+    def from_utc(self, utc: datetime) -> datetime:
+        return from_utc(utc, self.tz_name)
+
+
+@dataclass
+class FeedContext:
+    """What subscriptions need from the engine: the data folder and reference databases."""
+
+    folder: DataFolder
+    map_file_for: Callable[[Any], MapFile]
+    factor_file_for: Callable[[Any], FactorFile]
+    daily_precise_end_time: bool = True
+
+
+def _raw_day_ns(day: date) -> int:
+    return (day - _EPOCH.date()).days * 86_400_000_000_000
+
+
+class EquitySubscription:
+    """One equity subscription (trade or quote bars at one resolution) producing data in emission order."""
+
+    def __init__(
+        self,
+        config: SubscriptionDataConfig,
+        security: "Security",
+        start_local: datetime,
+        end_local: datetime,
+        context: FeedContext,
+        fill_forward_resolution: Callable[[], timedelta],
+        emit_events: bool = True,
+    ) -> None:
+        self.config = config
+        self.security = security
+        self.start_local = start_local
+        self.end_local = end_local
+        self.context = context
+        self._ff_resolution = fill_forward_resolution
+        self.exchange: ExchangeHours = security.exchange.hours
+        self.clock = LocalClock(self.exchange.time_zone)
+        self.map_file = context.map_file_for(config.symbol)
+        self.factor_file = context.factor_file_for(config.symbol)
+        self.emit_events = emit_events
+        self.strict_daily = config.resolution == Resolution.DAILY and context.daily_precise_end_time
+        self.removed = False
+        self._iterator = self._emit()
+
+    # --- public -------------------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[BaseData]:
+        return self._iterator
+
+    # --- tradable dates ---------------------------------------------------------------------------------
+    def _period_start(self) -> datetime:
+        start = self.start_local
+        if self.map_file.rows:
+            first = datetime.combine(self.map_file.first_date, time())
+            if start < first:
+                start = first
+        return start
+
+    def _tradable_dates(self, period_start: datetime) -> Iterator[date]:
+        day = period_start.date()
+        last = self.end_local.date()
+        delisting = self.map_file.delisting_date if self.map_file.rows else None
+        extended = self.config.extended_market_hours
+        while day <= last:
+            if self.exchange.is_date_open(day, extended):
+                yield day
+            day += ONE_DAY
+            if delisting is not None and day > delisting + timedelta(days=7):
+                # past delisting only the first tradable date matters (it carries the delisted event)
+                while day <= last and not self.exchange.is_date_open(day, extended):
+                    day += ONE_DAY
+                if day <= last:
+                    yield day
+                return
+
+    # --- corporate events -------------------------------------------------------------------------------
+    def _events_for(self, day: date, state: "_ReaderState") -> list[BaseData]:
+        events: list[BaseData] = []
+        symbol = self.config.symbol
+        has_data = self.map_file.has_data(day)
+        factor_file = self.factor_file
+        if self.emit_events and has_data and not factor_file.missing:
+            # splits
+            if state.pending_split is not None:
+                factor, reference = state.pending_split
+                state.pending_split = None
+                events.append(Split(symbol, _midnight(day), reference, factor, SplitType.SPLIT_OCCURRED))
+            split = factor_file.split_on_next_trading_day(day)
+            if split is not None:
+                state.pending_split = split
+                events.append(Split(symbol, _midnight(day), state.last_raw_price, split[0], SplitType.WARNING))
+            # dividends
+            if state.pending_dividend is not None:
+                ratio, reference = state.pending_dividend
+                state.pending_dividend = None
+                distribution = compute_distribution(reference, ratio)
+                events.append(Dividend(symbol, _midnight(day), distribution, reference))
+                state.sum_of_dividends += distribution
+            dividend = factor_file.dividend_on_next_trading_day(day)
+            if dividend is not None:
+                state.pending_dividend = dividend
+        if self.emit_events and has_data and self.map_file.rows:
+            mapped = self.map_file.mapped_ticker(day)
+            if state.mapped_ticker and mapped != state.mapped_ticker:
+                events.append(SymbolChangedEvent(symbol, _midnight(day), state.mapped_ticker, mapped))
+            state.mapped_ticker = mapped
+        if self.map_file.rows and self.emit_events:
+            delisting_date = self.map_file.delisting_date
+            if not state.delisting_warned and day >= delisting_date:
+                state.delisting_warned = True
+                events.append(Delisting(symbol, _midnight(delisting_date), state.last_price, DelistingType.WARNING))
+            if not state.delisted and day > delisting_date:
+                state.delisted = True
+                events.append(Delisting(symbol, _midnight(delisting_date) + ONE_DAY, state.last_price, DelistingType.DELISTED))
+        return events
+
+    # --- raw bars ---------------------------------------------------------------------------------------
+    def _price_scale(self, day: date, state: "_ReaderState") -> PriceScale:
+        mode = self.config.data_normalization_mode
+        if mode == DataNormalizationMode.RAW or self.factor_file.missing:
+            return _RAW
+        factor = self.factor_file.price_scale_factor(day, mode)
+        if state.scale_day_factor is not None and state.scale_day_factor[0] == factor:
+            return state.scale_day_factor[1]
+        scale = PriceScale(factor)
+        state.scale_day_factor = (factor, scale)
+        return scale
+
+    def _bars_for_day(self, day: date, state: "_ReaderState") -> Iterator[BaseData]:
+        config = self.config
+        ticker = state.mapped_ticker or self.map_file.mapped_ticker(day) or config.symbol.value
+        resolution = config.resolution
+        symbol = config.symbol
+        period = RESOLUTION_SPAN[resolution]
+        if resolution in (Resolution.DAILY, Resolution.HOUR):
+            arrays = state.file_cache.get(ticker.lower())
+            if arrays is None and ticker.lower() not in state.file_cache:
+                arrays = load_daily_or_hour(self.context.folder, ticker.lower(), resolution)
+                state.file_cache[ticker.lower()] = arrays
+                state.day_index = None
+            if arrays is None:
+                return
+            if state.day_index is None or state.day_index[0] is not arrays:
+                day_starts = (arrays.time // 86_400_000_000_000).astype(np.int64)
+                state.day_index = (arrays, day_starts)
+            day_starts = state.day_index[1]
+            key = (day - _EPOCH.date()).days
+            lo = int(np.searchsorted(day_starts, key, side="left"))
+            hi = int(np.searchsorted(day_starts, key, side="right"))
+            indices = range(lo, hi)
+        else:
+            tick_type = TickType.QUOTE if config.type is QuoteBar else TickType.TRADE
+            arrays = load_minute_day(self.context.folder, ticker.lower(), day, tick_type, resolution)
+            if arrays is None:
+                return
+            indices = range(len(arrays))
+        scale = self._price_scale(day, state)
+        times = arrays.time
+        if isinstance(arrays, TradeBarArrays):
+            opens, highs, lows, closes, volumes = arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume
+            for i in indices:
+                start = _EPOCH + timedelta(microseconds=int(times[i]) // 1000)
+                raw = (int(opens[i]), int(highs[i]), int(lows[i]), int(closes[i]))
+                volume = scale.scale_volume(int(volumes[i]))
+                bar = TradeBar.from_raw(symbol, start, start + period, raw, volume, scale)
+                state.last_raw_price = Decimal(raw[3]).scaleb(-4)
+                yield bar
+        else:
+            q: QuoteBarArrays = arrays
+            for i in indices:
+                start = _EPOCH + timedelta(microseconds=int(times[i]) // 1000)
+                bid = ask = None
+                if q.has_bid[i]:
+                    bid = Bar.from_raw((int(q.bid_open[i]), int(q.bid_high[i]), int(q.bid_low[i]), int(q.bid_close[i])), scale)
+                if q.has_ask[i]:
+                    ask = Bar.from_raw((int(q.ask_open[i]), int(q.ask_high[i]), int(q.ask_low[i]), int(q.ask_close[i])), scale)
+                bid_size = float(scale.scale_volume(int(q.bid_size[i]))) if bid is not None else 0.0
+                ask_size = float(scale.scale_volume(int(q.ask_size[i]))) if ask is not None else 0.0
+                yield QuoteBar.create(symbol, start, start + period, bid, bid_size, ask, ask_size)
+
+    def _read(self) -> Iterator[BaseData]:
+        """LEAN's reader + corporate-event merge: events of a date come before that date's bars."""
+        state = _ReaderState()
+        period_start = self._period_start()
+        previous_end: datetime | None = None
+        for day in self._tradable_dates(period_start):
+            events = self._events_for(day, state)
+            for event in events:
+                yield event
+            if state.delisted:
+                return
+            if not self.map_file.has_data(day):
+                continue
+            for bar in self._bars_for_day(day, state):
+                if self.strict_daily:
+                    bar_day = bar.time.date()
+                    start, end = self.exchange.daily_calendar(datetime.combine(bar_day, time()) + ONE_DAY)
+                    if end < bar.time:
+                        continue
+                    bar.time, bar.end_time = start, end
+                    if bar.end_time < self.start_local:
+                        continue
+                if bar.end_time < period_start:
+                    continue
+                if previous_end is not None and bar.end_time <= previous_end:
+                    continue
+                if bar.time > self.end_local:
+                    return
+                previous_end = bar.end_time
+                state.last_price = bar.exact_value
+                yield bar
+
+    # --- fill forward + market hours filter ----------------------------------------------------------
+    def _emit(self) -> Iterator[BaseData]:
+        extended = self.config.extended_market_hours
+        exchange = self.exchange
+        fill_forward = self.config.fill_forward and self.config.resolution != Resolution.TICK
+        previous: BaseData | None = None
+        delisted_time: datetime | None = None
+        data_resolution = RESOLUTION_SPAN[self.config.resolution]
+        end_local = self.end_local
+        for item in self._read():
+            if item.data_type == MarketDataType.AUXILIARY:
+                if isinstance(item, Delisting) and item.type == DelistingType.DELISTED:
+                    delisted_time = item.end_time
+                if fill_forward and previous is not None:
+                    for ff in self._fill_forward_between(previous, item, data_resolution, extended):
+                        if ff.time > end_local:
+                            return
+                        if exchange.is_open(ff.time, ff.end_time, extended):
+                            yield ff
+                        previous = ff
+                yield item
+                continue
+            if fill_forward and previous is not None:
+                for ff in self._fill_forward_between(previous, item, data_resolution, extended):
+                    if previous.end_time >= end_local:
+                        return
+                    if ff.time > end_local:
+                        return
+                    if exchange.is_open(ff.time, ff.end_time, extended):
+                        yield ff
+                    previous = ff
+            previous = item
+            if not exchange.is_open(item.time, item.end_time, extended):
+                continue
+            if item.time > end_local:
+                return
+            yield item
+        # data ran out before the end of the subscription: fill forward to the end
+        if fill_forward and previous is not None and delisted_time is None and previous.end_time < end_local:
+            yield from self._fill_forward_to_end(previous, data_resolution, extended)
+
+    def _fill_forward_to_end(self, previous: BaseData, data_resolution: timedelta, extended: bool) -> Iterator[BaseData]:
+        end_local = self.end_local
+        exchange = self.exchange
+        if self.strict_daily:
+            calendar_start, calendar_end = exchange.daily_calendar(end_local)
+            while calendar_end > end_local:
+                calendar_start, calendar_end = exchange.daily_calendar(calendar_start - ONE_DAY)
+            last_start, period = calendar_start, calendar_end - calendar_start
+        else:
+            rounded = _round_down(end_local, data_resolution)
+            last_start, period = rounded, data_resolution
+        terminal = previous.clone_fill_forward(last_start, last_start + period)
+        while True:
+            produced = False
+            for ff in self._fill_forward_between(previous, terminal, data_resolution, extended):
+                if exchange.is_open(ff.time, ff.end_time, extended):
+                    yield ff
+                previous = ff
+                produced = True
+            if not produced:
+                break
+        if previous.end_time >= terminal.end_time:
+            return
+        if exchange.is_open(terminal.time, terminal.end_time, extended) and terminal.end_time > previous.end_time:
+            yield terminal
+
+    def _fill_forward_between(
+        self, previous: BaseData, following: BaseData, data_resolution: timedelta, extended: bool
+    ) -> Iterator[BaseData]:
+        """Fill-forward bars strictly between ``previous`` and ``following`` (LEAN's ``RequiresFillForwardData``)."""
+        ff_resolution = self._ff_resolution()
+        clock = self.clock
+        while True:
+            fill = self._next_fill_forward(previous, following, ff_resolution, data_resolution, extended, clock)
+            if fill is None:
+                return
+            yield fill
+            previous = fill
+
+    def _next_fill_forward(
+        self,
+        previous: BaseData,
+        following: BaseData,
+        ff_resolution: timedelta,
+        data_resolution: timedelta,
+        extended: bool,
+        clock: LocalClock,
+    ) -> BaseData | None:
+        strict = self.strict_daily
+        exchange = self.exchange
+        previous_time_utc = clock.to_utc(previous.time)
+        next_time_utc = clock.to_utc(following.time)
+        next_end_utc = clock.to_utc(following.end_time)
+        if next_end_utc < previous_time_utc:
+            return None
+        delta = next_time_utc - previous_time_utc
+        if not (delta > ff_resolution or delta > data_resolution):
+            return None
+        next_period = next_end_utc - next_time_utc
+        if previous.is_fill_forward and (not strict or next_period <= ONE_HOUR):
+            rounded_next = clock.to_utc(_round_down(following.time, next_period)) if next_period > timedelta(0) else next_time_utc
+            delta2 = rounded_next - previous_time_utc
+            if not (delta2 > ff_resolution or delta2 > data_resolution):
+                return None
+        if strict:
+            period = following.end_time - following.time
+        elif following.time == following.end_time:
+            period = timedelta(0)
+        else:
+            period = data_resolution
+        next_end_calc_utc = next_time_utc + period
+        is_aux = following.data_type == MarketDataType.AUXILIARY
+        for start, item_period in self._reference_intervals(previous, ff_resolution, data_resolution, extended):
+            bar_start = start if (strict and item_period > ONE_HOUR) else _round_down(start, item_period)
+            potential_end_utc = clock.to_utc(bar_start) + item_period
+            if potential_end_utc < next_end_calc_utc or (is_aux and potential_end_utc == next_end_calc_utc):
+                potential_end_local = clock.from_utc(potential_end_utc)
+                ff_start = potential_end_local - item_period
+                if exchange.is_open(ff_start, potential_end_local, extended):
+                    expected = data_resolution
+                    if strict:
+                        market_hours_time = potential_end_local - exchange.regular_market_duration
+                        if market_hours_time < start:
+                            market_hours_time = start
+                        expected = exchange.market_hours_for(market_hours_time).market_duration
+                    fill = previous.clone_fill_forward(potential_end_local - expected, potential_end_local)
+                    return fill
+            else:
+                break
+        return None
+
+    def _reference_intervals(
+        self, previous: BaseData, ff_resolution: timedelta, data_resolution: timedelta, extended: bool
+    ) -> list[tuple[datetime, timedelta]]:
+        previous_end = previous.end_time
+        exchange = self.exchange
+        strict = self.strict_daily
+        if ff_resolution == data_resolution:
+            result: list[tuple[datetime, timedelta]] = []
+            if not strict and exchange.is_open(previous_end, previous_end + ff_resolution, extended):
+                result.append((previous_end, ff_resolution))
+            if strict:
+                market_open = exchange.get_next_market_open(previous_end, False)
+                start, end = exchange.daily_calendar(market_open)
+                result.append((start, end - start))
+            else:
+                market_open = exchange.get_next_market_open(previous_end, extended)
+                result.append((market_open, ff_resolution))
+            return result
+        smaller, larger = (ff_resolution, data_resolution) if ff_resolution < data_resolution else (data_resolution, ff_resolution)
+        first: list[tuple[datetime, timedelta]] = []
+        result = []
+        if exchange.is_open(previous_end, previous_end + smaller, extended):
+            if strict:
+                result.append((previous_end, smaller))
+            else:
+                first.append((previous_end, smaller))
+        if strict:
+            start, end = exchange.daily_calendar(previous_end)
+            if previous_end < end:
+                result.append((start, end - start))
+        else:
+            start = _round_down(previous_end, larger)
+            if exchange.is_open(start, start + larger, extended):
+                result.append((start, larger))
+        market_open = exchange.get_next_market_open(previous_end, extended)
+        result.append((market_open, smaller))
+        if strict:
+            start, end = exchange.daily_calendar(exchange.get_next_market_open(previous_end, False))
+            result.append((start, end - start))
+        result.sort(key=lambda interval: interval[0] + interval[1])
+        return first + result
+
+
+@dataclass
+class _ReaderState:
+    last_raw_price: Decimal = Decimal(0)
+    last_price: Decimal = Decimal(0)
+    pending_split: tuple[Decimal, Decimal] | None = None
+    pending_dividend: tuple[Decimal, Decimal] | None = None
+    sum_of_dividends: Decimal = Decimal(0)
+    mapped_ticker: str = ""
+    delisting_warned: bool = False
+    delisted: bool = False
+    scale_day_factor: tuple[Decimal, PriceScale] | None = None
+    file_cache: dict[str, TradeBarArrays | None] = field(default_factory=dict)
+    day_index: tuple[Any, Any] | None = None
+
+
+_RAW = PriceScale(None)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def _round_down(moment: datetime, interval: timedelta) -> datetime:
+    if interval <= timedelta(0):
+        return moment
+    if interval >= ONE_DAY and interval % ONE_DAY == timedelta(0):
+        days = (moment - _EPOCH) // interval
+        return _EPOCH + days * interval
+    ticks = (moment - _EPOCH) // interval
+    return _EPOCH + ticks * interval
+
+
+# --- synchronizer -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DataPacket:
+    """All data one subscription emits at one moment."""
+
+    subscription: EquitySubscription
+    data: list[BaseData]
+
+
+@dataclass
+class TimeSlice:
+    """Everything the engine processes at one moment (LEAN's ``TimeSlice``)."""
+
+    utc_time: datetime
+    packets: list[DataPacket]
+    data_point_count: int
+    added_securities: list[Any] = field(default_factory=list)
+    removed_securities: list[Any] = field(default_factory=list)
+
+
+class Synchronizer:
+    """Merges subscriptions by emission time; new subscriptions can join while it runs."""
+
+    def __init__(self, start_utc: datetime) -> None:
+        self._heap: list[tuple[datetime, int, int]] = []
+        self._streams: dict[int, tuple[EquitySubscription, Iterator[BaseData], BaseData | None]] = {}
+        self._order = 0
+        self.frontier_utc = start_utc
+        self.pending_added: list[Any] = []
+        self.pending_removed: list[Any] = []
+        self.on_delisted: Callable[[EquitySubscription, Delisting], None] | None = None
+
+    def add(self, subscription: EquitySubscription) -> None:
+        iterator = iter(subscription)
+        key = self._order
+        self._order += 1
+        self._streams[key] = (subscription, iterator, None)
+        self._advance(key)
+
+    def remove(self, subscription: EquitySubscription) -> None:
+        subscription.removed = True
+
+    def _advance(self, key: int) -> None:
+        subscription, iterator, _ = self._streams[key]
+        while True:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                del self._streams[key]
+                return
+            break
+        self._streams[key] = (subscription, iterator, item)
+        emit = subscription.clock.to_utc(item.end_time)
+        heapq.heappush(self._heap, (emit, _sort_key(subscription), key))
+
+    def next_time(self) -> datetime | None:
+        while self._heap:
+            emit, _, key = self._heap[0]
+            stream = self._streams.get(key)
+            if stream is None or stream[0].removed:
+                heapq.heappop(self._heap)
+                if stream is not None:
+                    del self._streams[key]
+                continue
+            return max(emit, self.frontier_utc)
+        return None
+
+    def next_slice(self) -> TimeSlice | None:
+        """The next time slice, or None when every subscription is exhausted."""
+        emit = self.next_time()
+        if emit is None:
+            if self.pending_added or self.pending_removed:
+                return self._empty_slice(self.frontier_utc)
+            return None
+        frontier = emit
+        self.frontier_utc = frontier
+        packets: dict[int, DataPacket] = {}
+        count = 0
+        while self._heap and self._heap[0][0] <= frontier:
+            _, _, key = heapq.heappop(self._heap)
+            stream = self._streams.get(key)
+            if stream is None:
+                continue
+            subscription, iterator, item = stream
+            if subscription.removed:
+                del self._streams[key]
+                continue
+            assert item is not None
+            packet = packets.get(key)
+            if packet is None:
+                packet = packets[key] = DataPacket(subscription, [])
+            packet.data.append(item)
+            count += 1
+            if isinstance(item, Delisting) and item.type == DelistingType.DELISTED and self.on_delisted is not None:
+                self.on_delisted(subscription, item)
+            self._advance(key)
+        ordered = [packets[key] for key in sorted(packets, key=lambda k: (_sort_key(packets[k].subscription), k))]
+        time_slice = TimeSlice(frontier, ordered, count, self.pending_added, self.pending_removed)
+        self.pending_added = []
+        self.pending_removed = []
+        return time_slice
+
+    def _empty_slice(self, utc: datetime) -> TimeSlice:
+        time_slice = TimeSlice(utc, [], 0, self.pending_added, self.pending_removed)
+        self.pending_added = []
+        self.pending_removed = []
+        return time_slice
+
+    def pulse(self, utc: datetime) -> TimeSlice:
+        """A slice with no data at ``utc`` (used for the start of the algorithm and universe changes)."""
+        self.frontier_utc = max(self.frontier_utc, utc)
+        packets: dict[int, DataPacket] = {}
+        count = 0
+        while self._heap and self._heap[0][0] <= utc:
+            _, _, key = heapq.heappop(self._heap)
+            stream = self._streams.get(key)
+            if stream is None:
+                continue
+            subscription, iterator, item = stream
+            assert item is not None
+            packet = packets.get(key)
+            if packet is None:
+                packet = packets[key] = DataPacket(subscription, [])
+            packet.data.append(item)
+            count += 1
+            self._advance(key)
+        ordered = [packets[key] for key in sorted(packets, key=lambda k: (_sort_key(packets[k].subscription), k))]
+        time_slice = TimeSlice(utc, ordered, count, self.pending_added, self.pending_removed)
+        self.pending_added = []
+        self.pending_removed = []
+        return time_slice
+
+
+def _sort_key(subscription: EquitySubscription) -> tuple[int, int, str]:
+    config = subscription.config
+    return (int(config.symbol.security_type), int(config.tick_type), str(config.symbol.id))
