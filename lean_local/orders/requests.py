@@ -171,7 +171,7 @@ class SubmitOrderRequest(OrderRequest):
 
     ORDER_REQUEST_TYPE = OrderRequestType.SUBMIT
 
-    def __init__(self, order_type: OrderType, security_type: SecurityType, symbol: Symbol | str,
+    def __init__(self, order_type: OrderType, security_type: SecurityType, symbol: Symbol | str | None,
                  quantity: Decimal | float | int, stop_price: Decimal | float | int, limit_price: Decimal | float | int,
                  *args: Any, **kwargs: Any) -> None:
         """LEAN's overloads after ``limit_price``: ``(time, tag, properties=None, group_order_manager=None,
@@ -189,7 +189,7 @@ class SubmitOrderRequest(OrderRequest):
         super().__init__(params["time"], int(OrderResponseErrorCode.UNABLE_TO_FIND_ORDER), params.get("tag", ""))
         self.order_type = OrderType(order_type)
         self.security_type = SecurityType(security_type)
-        self.symbol = to_symbol(symbol)
+        self.symbol = to_symbol(symbol) if symbol is not None else Symbol.EMPTY
         self.quantity = as_decimal(quantity)
         self.stop_price = as_decimal(stop_price)
         self.limit_price = as_decimal(limit_price)
