@@ -28,6 +28,13 @@ def _opt(value: Decimal | float | int | None) -> Decimal | None:
     return None if value is None else normalize(as_decimal(value))
 
 
+def fee_amount(fee: Any) -> Decimal:
+    """Exact fee amount of an ``OrderFee`` (its ``value.amount_exact`` when offered, else ``value.amount``)."""
+    value = fee.value
+    exact = getattr(value, "amount_exact", None)
+    return as_decimal(exact if exact is not None else value.amount)
+
+
 def _invariant_datetime(moment: datetime) -> str:
     """``DateTime.ToString()`` with the invariant culture: ``MM/dd/yyyy HH:mm:ss``."""
     return moment.strftime("%m/%d/%Y %H:%M:%S")
@@ -184,7 +191,7 @@ class OrderEvent:
         fee = self.order_fee
         if fee is None:
             return ZERO
-        return as_decimal(fee.value.amount)
+        return fee_amount(fee)
 
     def clone(self) -> OrderEvent:
         return copy.copy(self)
@@ -214,7 +221,7 @@ class OrderEvent:
         if self.trigger_price is not None:
             parts.append(f"{labels[5]}{currency}{decimal_to_string(smart_rounding(self.trigger_price))}")
         if self.order_fee is not None and self.order_fee_amount != 0:
-            fee_text = f"{decimal_to_string(self.order_fee_amount)} {self.order_fee.value.currency}"
+            fee_text = f"{decimal_to_string(normalize(self.order_fee_amount))} {self.order_fee.value.currency}"
             parts.append(f"{labels[6]}{currency if short else ''}{fee_text}")
         if self.message:
             parts.append(f"{labels[7]}{self.message}")
@@ -241,4 +248,4 @@ def _as_datetime(value: datetime | date) -> datetime:
     return datetime(value.year, value.month, value.day)
 
 
-__all__ = ["NULL_CURRENCY", "OrderEvent"]
+__all__ = ["NULL_CURRENCY", "OrderEvent", "fee_amount"]

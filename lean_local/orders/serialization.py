@@ -38,9 +38,8 @@ from lean_local.orders.order import (
     StopLimitOrder,
     StopMarketOrder,
     TrailingStopOrder,
-    as_decimal,
 )
-from lean_local.orders.order_event import NULL_CURRENCY, OrderEvent
+from lean_local.orders.order_event import NULL_CURRENCY, OrderEvent, fee_amount
 from lean_local.orders.properties import OrderProperties, TimeInForce
 from lean_local.securities.symbol import Symbol
 
@@ -401,7 +400,7 @@ def order_event_to_dict(event: OrderEvent, algorithm_id: str) -> OrderedDict[str
     result["status"] = _camel_enum(event.status)
     fee = event.order_fee
     if fee is not None and fee.value.currency != NULL_CURRENCY:
-        result["orderFeeAmount"] = normalize(as_decimal(fee.value.amount))
+        result["orderFeeAmount"] = normalize(fee_amount(fee))
         if fee.value.currency is not None:
             result["orderFeeCurrency"] = fee.value.currency
     result["fillPrice"] = event.fill_price

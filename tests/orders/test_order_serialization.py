@@ -221,6 +221,20 @@ def test_order_events_file_records() -> None:
     )
 
 
+def test_order_events_with_the_engine_fee_type() -> None:
+    from lean_local.orders.fees import CashAmount, OrderFee
+
+    order = MarketOrder(spy(), -5, T0)
+    order.id = 4
+    zero = OrderEvent(order, T0, OrderFee.ZERO)  # type: ignore[attr-defined]
+    assert "orderFeeAmount" not in order_event_to_dict(zero, "a")
+    charged = OrderEvent(order, T0, OrderFee(CashAmount(Decimal("1.000"), "USD")))
+    record = order_event_to_dict(charged, "a")
+    assert str(record["orderFeeAmount"]) == "1" and record["orderFeeCurrency"] == "USD"
+    assert '"orderFeeAmount":1.0,' in order_events_to_json([charged], "a")
+    assert "OrderFee: 1 USD" in str(charged)
+
+
 def test_order_event_optional_members() -> None:
     event = OrderEvent(3, spy(), T0, OrderStatus.PARTIALLY_FILLED, OrderDirection.SELL, Decimal(1), Decimal(-1),
                        _Fee(Decimal(1), "USD"), "partial")
