@@ -8,16 +8,32 @@ helpers LEAN layers on top (significant digits, SmartRounding).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 DECIMAL_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+# Wide enough to hold any exact sum or product of two C# decimals before it is fitted back.
+_EXACT_CONTEXT = Context(prec=120, rounding=ROUND_HALF_EVEN, Emax=999999, Emin=-999999)
+
+MAX_DECIMAL_SCALE = 28
+_MANTISSA_LIMIT = 2**96  # a C# decimal holds a 96-bit unsigned mantissa
+DECIMAL_MAX = Decimal(_MANTISSA_LIMIT - 1)
+DECIMAL_MIN = -DECIMAL_MAX
+# .NET's table of double powers of ten (compile-time literals, so correctly rounded).
+_DOUBLE_POWERS_OF_TEN = tuple(float(f"1e{n}") for n in range(81))
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
 def to_decimal(value: float | int | str | Decimal) -> Decimal:
-    """Convert like C#'s ``(decimal)value``: doubles keep at most 15 significant digits."""
+    """Convert like C#'s ``(decimal)value``: doubles keep at most 15 significant digits.
+
+    Doubles follow .NET's ``VarDecFromR8`` step by step: the value is scaled by a power of ten *in double
+    arithmetic* to a 15-digit integer, rounded half to even, and trailing zeros are dropped. At most 28
+    decimal places survive, so magnitudes below about 1e-28 become 0.
+    """
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
@@ -28,7 +44,41 @@ def to_decimal(value: float | int | str | Decimal) -> Decimal:
         raise OverflowError(f"cannot convert {value!r} to decimal")
     if value == 0:
         return ZERO
-    return normalize(Decimal(format(value, ".15g")))
+    return _decimal_from_double(value)
+
+
+def _decimal_from_double(value: float) -> Decimal:
+    exponent = math.frexp(value)[1]  # == biased IEEE exponent - 1022 for normal numbers
+    if exponent < -94:
+        return ZERO
+    if exponent > 96:
+        raise OverflowError(f"{value!r} is too large for a decimal")
+    negative = value < 0
+    scaled = abs(value)
+    power = 14 - ((exponent * 19728) >> 16)
+    if power >= 0:
+        power = min(power, MAX_DECIMAL_SCALE)
+        scaled *= _DOUBLE_POWERS_OF_TEN[power]
+    elif power != -1 or scaled >= 1e15:
+        scaled /= _DOUBLE_POWERS_OF_TEN[-power]
+    else:
+        power = 0
+    if scaled < 1e14 and power < MAX_DECIMAL_SCALE:
+        scaled *= 10
+        power += 1
+    mantissa = round(scaled)  # half to even, like Math.Round(double)
+    if mantissa == 0:
+        return ZERO
+    if power < 0:
+        mantissa *= 10**-power
+        power = 0
+    else:
+        strip = min(power, 14)
+        while strip > 0 and mantissa % 10 == 0:
+            mantissa //= 10
+            power -= 1
+            strip -= 1
+    return _make_decimal(negative, mantissa, power)
 
 
 def round_decimal(value: Decimal, places: int = 0, *, away_from_zero: bool = False) -> Decimal:
@@ -75,15 +125,19 @@ def decimal_to_fixed(value: Decimal, decimals: int) -> str:
 
 
 def round_double(value: float, places: int = 0) -> float:
-    """``Math.Round(double, places)`` of .NET: scale, round half to even, unscale."""
+    """``Math.Round(double, places)`` of .NET: scale, round half to even, unscale; keeps the sign of zero."""
     if math.isnan(value) or math.isinf(value):
         return value
     if places == 0:
-        return float(round(value))
-    if abs(value) >= 1e16:
+        result = float(round(value))
+    elif abs(value) >= 1e16:
         return value
-    power = 10.0**places
-    return round(value * power) / power
+    else:
+        power = 10.0**places
+        result = round(value * power) / power
+    if result == 0:
+        return math.copysign(0.0, value)
+    return result
 
 
 def double_to_string(value: float) -> str:
@@ -141,3 +195,228 @@ def smart_rounding(value: Decimal) -> Decimal:
     if value > 1000:
         return round_decimal(value, 4)
     return normalize(round_to_significant_digits(value, 7))
+
+
+# --- exact C# decimal arithmetic ----------------------------------------------------------------------------
+# Python's Decimal keeps 28 *significant* digits; a C# decimal keeps a 96-bit mantissa with at most 28 decimal
+# places, and its division picks the result scale by its own rules. These helpers reproduce the C# results
+# bit for bit where the two differ (long quotients, products with more than 28 decimals, very small values).
+
+
+def _make_decimal(negative: bool, mantissa: int, scale: int) -> Decimal:
+    return Decimal(f"{'-' if negative else ''}{mantissa}E-{scale}")
+
+
+def _decompose(value: Decimal) -> tuple[bool, int, int]:
+    """(negative, mantissa, scale >= 0) of a finite Decimal, the way C# stores it."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise OverflowError(f"{value!r} is not a finite decimal")
+    mantissa = int("".join(map(str, digits))) if digits else 0
+    if exponent > 0:
+        return bool(sign), mantissa * 10**exponent, 0
+    return bool(sign), mantissa, -exponent
+
+
+def _divide_half_even(numerator: int, denominator: int) -> int:
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient & 1):
+        quotient += 1
+    return quotient
+
+
+def _fit(negative: bool, mantissa: int, scale: int) -> Decimal:
+    """Round an exact value to what a C# decimal can hold: scale <= 28, mantissa < 2**96, half to even."""
+    drop = max(scale - MAX_DECIMAL_SCALE, 0)
+    fitted = _divide_half_even(mantissa, 10**drop) if drop else mantissa
+    while fitted >= _MANTISSA_LIMIT:
+        drop += 1
+        fitted = _divide_half_even(mantissa, 10**drop)
+    if scale - drop < 0:
+        raise OverflowError("value was either too large or too small for a decimal")
+    return _make_decimal(negative, fitted, scale - drop)
+
+
+def to_cs_decimal(value: Decimal) -> Decimal:
+    """The value a C# decimal would store for ``value`` (at most 28 decimals, 96-bit mantissa)."""
+    return _fit(*_decompose(value))
+
+
+def decimal_add(left: Decimal, right: Decimal) -> Decimal:
+    """C# ``left + right``: exact at the larger scale, rounded half to even only if it does not fit."""
+    with localcontext(_EXACT_CONTEXT):
+        exact = left + right
+    return _fit(*_decompose(exact))
+
+
+def decimal_sub(left: Decimal, right: Decimal) -> Decimal:
+    """C# ``left - right``."""
+    with localcontext(_EXACT_CONTEXT):
+        exact = left - right
+    return _fit(*_decompose(exact))
+
+
+def decimal_mul(left: Decimal, right: Decimal) -> Decimal:
+    """C# ``left * right``: scale is the sum of scales, reduced (half to even) only if it does not fit."""
+    with localcontext(_EXACT_CONTEXT):
+        exact = left * right
+    return _fit(*_decompose(exact))
+
+
+def decimal_div(left: Decimal, right: Decimal) -> Decimal:
+    """C# ``left / right`` (``VarDecDiv``).
+
+    Exact quotients keep the natural scale (left scale - right scale, at least 0). Otherwise the quotient is
+    carried to as many decimals as fit (at most 28, mantissa below 2**96), rounded half to even, and its
+    trailing zeros are removed.
+    """
+    if right == 0:
+        raise ZeroDivisionError("attempted to divide by zero")
+    left_negative, left_mantissa, left_scale = _decompose(left)
+    right_negative, right_mantissa, right_scale = _decompose(right)
+    negative = left_negative != right_negative
+    natural = left_scale - right_scale
+    start = max(natural, 0)
+    numerator = left_mantissa * 10 ** (start - natural)
+    if numerator % right_mantissa == 0:
+        mantissa = numerator // right_mantissa
+        if mantissa >= _MANTISSA_LIMIT:
+            raise OverflowError("value was either too large or too small for a decimal")
+        return _make_decimal(negative, mantissa, start)
+    for scale in range(MAX_DECIMAL_SCALE, start - 1, -1):
+        mantissa = _divide_half_even(left_mantissa * 10 ** (scale - natural), right_mantissa)
+        if mantissa < _MANTISSA_LIMIT:
+            break
+    else:
+        raise OverflowError("value was either too large or too small for a decimal")
+    while scale > 0 and mantissa % 10 == 0:
+        mantissa //= 10
+        scale -= 1
+    return _make_decimal(negative, mantissa, scale)
+
+
+def decimal_sum(values: Iterable[Decimal]) -> Decimal:
+    """LINQ ``Sum()`` over decimals: starts from ``0m`` and adds with C# semantics."""
+    total = ZERO
+    for value in values:
+        total = decimal_add(total, value)
+    return total
+
+
+def decimal_average(values: Iterable[Decimal]) -> Decimal:
+    """LINQ ``Average()`` over decimals: C# sum divided by the count; raises on an empty sequence."""
+    items = list(values)
+    if not items:
+        raise ValueError("sequence contains no elements")
+    return decimal_div(decimal_sum(items), Decimal(len(items)))
+
+
+def decimal_max(first: Decimal, second: Decimal) -> Decimal:
+    """``Math.Max(decimal, decimal)``: the first argument wins a tie (which decides the printed scale)."""
+    return first if first >= second else second
+
+
+def decimal_min(first: Decimal, second: Decimal) -> Decimal:
+    """``Math.Min(decimal, decimal)``: the second argument wins a tie."""
+    return first if first < second else second
+
+
+def to_double(value: Decimal) -> float:
+    """C#'s ``(double)decimal`` (``VarR8FromDec``): mantissa as a double divided by a double power of ten.
+
+    This is not always the correctly rounded double (Python's ``float(Decimal)``): two roundings happen.
+    """
+    negative, mantissa, scale = _decompose(to_cs_decimal(value))
+    low = mantissa & 0xFFFFFFFFFFFFFFFF
+    high = mantissa >> 64
+    result = (float(low) + float(high) * 18446744073709551616.0) / _DOUBLE_POWERS_OF_TEN[scale]
+    return -result if negative else result
+
+
+def safe_decimal_cast(value: float) -> Decimal:
+    """LEAN's ``SafeDecimalCast``: NaN/infinity raise ``ValueError``; out-of-range values clamp to decimal limits."""
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"cannot cast non-finite floating point value {value!r} to decimal")
+    if value <= float(DECIMAL_MIN):
+        return DECIMAL_MIN
+    if value >= float(DECIMAL_MAX):
+        return DECIMAL_MAX
+    return to_decimal(value)
+
+
+def discretely_round_by(value: Decimal, quanta: Decimal, *, away_from_zero: bool = True) -> Decimal:
+    """LEAN's ``DiscretelyRoundBy``: ``quanta * Math.Round(value / quanta, mode)`` (away from zero by default)."""
+    if quanta == 0:
+        return value
+    return decimal_mul(quanta, round_decimal(decimal_div(value, quanta), 0, away_from_zero=away_from_zero))
+
+
+# --- TimeSpan and JSON ----------------------------------------------------------------------------------------
+
+TICKS_PER_MICROSECOND = 10
+TICKS_PER_SECOND = 10_000_000
+TICKS_PER_MINUTE = 60 * TICKS_PER_SECOND
+TICKS_PER_DAY = 86_400 * TICKS_PER_SECOND
+
+
+def timedelta_to_ticks(delta: timedelta) -> int:
+    """A Python timedelta as .NET ticks (100 ns units)."""
+    return (delta.days * 86_400 + delta.seconds) * TICKS_PER_SECOND + delta.microseconds * TICKS_PER_MICROSECOND
+
+
+def ticks_total_days(ticks: int) -> float:
+    """``TimeSpan.TotalDays``: ``(double)ticks / TicksPerDay``."""
+    return float(ticks) / float(TICKS_PER_DAY)
+
+
+def ticks_total_minutes(ticks: int) -> float:
+    """``TimeSpan.TotalMinutes``."""
+    return float(ticks) / float(TICKS_PER_MINUTE)
+
+
+def ticks_total_seconds(ticks: int) -> float:
+    """``TimeSpan.TotalSeconds``."""
+    return float(ticks) / float(TICKS_PER_SECOND)
+
+
+def ticks_from_seconds(seconds: float) -> int:
+    """``TimeSpan.FromSeconds(double).Ticks`` of .NET Core 3+: ``seconds * 1e7`` truncated toward zero."""
+    return int(seconds * float(TICKS_PER_SECOND))
+
+
+def ticks_from_days(days: float) -> int:
+    """``TimeSpan.FromDays(double).Ticks``: ``days * TicksPerDay`` truncated toward zero."""
+    return int(days * float(TICKS_PER_DAY))
+
+
+def timespan_to_string(ticks: int) -> str:
+    """``TimeSpan.ToString()`` ("c" format): ``[-][d.]hh:mm:ss[.fffffff]``."""
+    sign = "-" if ticks < 0 else ""
+    ticks = abs(ticks)
+    days, rest = divmod(ticks, TICKS_PER_DAY)
+    hours, rest = divmod(rest, 3600 * TICKS_PER_SECOND)
+    minutes, rest = divmod(rest, TICKS_PER_MINUTE)
+    seconds, fraction = divmod(rest, TICKS_PER_SECOND)
+    text = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    if days:
+        text = f"{days}.{text}"
+    if fraction:
+        text = f"{text}.{fraction:07d}"
+    return sign + text
+
+
+def json_decimal_literal(value: Decimal) -> str:
+    """How Newtonsoft writes a C# decimal as a JSON number: its invariant string, with ".0" if it has no point."""
+    text = decimal_to_string(value)
+    if "." not in text:
+        text += ".0"
+    return text
+
+
+def json_utc_datetime(utc: datetime) -> str:
+    """How Newtonsoft writes a UTC ``DateTime`` (ISO 8601, ``.FFFFFFF`` fraction trimmed, ``Z``)."""
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += ("." + f"{utc.microsecond:06d}").rstrip("0")
+    return text + "Z"
