@@ -1,0 +1,139 @@
+"""The ``AlgorithmImports`` namespace, built at run time only.
+
+LEAN algorithms start with ``from AlgorithmImports import *``. Installing a real module of that name would
+shadow ``quantconnect-stubs`` (which type checkers use), so the runner creates this module in memory and
+registers it in ``sys.modules`` for the duration of a run.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+import types
+import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+
+MODULE_NAME = "AlgorithmImports"
+
+
+def _exports() -> dict[str, object]:
+    from lean_local import algorithm as algorithm_module
+    from lean_local import brokerages, enums, market_data
+    from lean_local.framework import portfolio_target
+    from lean_local.orders import fees, fills, order, order_event, properties, requests, transactions
+    from lean_local.scheduling import DayOfWeek
+    from lean_local.securities import security as security_module
+    from lean_local.securities.symbol import Symbol, SymbolCache
+
+    names: dict[str, object] = {}
+    for module, wanted in (
+        (enums, None),
+        (market_data, ("TradeBar", "QuoteBar", "Bar", "Tick", "Split", "Dividend", "Delisting", "SymbolChangedEvent",
+                       "Slice", "TradeBars", "QuoteBars", "Ticks", "Splits", "Dividends", "Delistings", "BaseData",
+                       "SymbolChangedEvents")),
+        (algorithm_module, ("QCAlgorithm", "AlgorithmSettings", "UniverseSettings", "KeyValuePair")),
+        (brokerages, ("DefaultBrokerageModel", "InteractiveBrokersBrokerageModel", "AxosClearingBrokerageModel",
+                      "FuncBenchmark", "SecurityBenchmark")),
+        (fees, ("FeeModel", "ConstantFeeModel", "InteractiveBrokersFeeModel", "AxosFeeModel", "OrderFee",
+                "CashAmount", "OrderFeeParameters")),
+        (fills, ("FillModel", "ImmediateFillModel", "EquityFillModel", "NullSlippageModel", "ConstantSlippageModel",
+                 "Fill", "FillModelParameters", "Prices")),
+        (order, ("Order", "MarketOrder", "LimitOrder", "StopMarketOrder", "StopLimitOrder", "MarketOnOpenOrder",
+                 "MarketOnCloseOrder", "LimitIfTouchedOrder", "TrailingStopOrder", "OrderSubmissionData")),
+        (order_event, ("OrderEvent",)),
+        (properties, ("OrderProperties", "TimeInForce")),
+        (requests, ("SubmitOrderRequest", "UpdateOrderRequest", "CancelOrderRequest", "UpdateOrderFields", "OrderResponse")),
+        (transactions, ("OrderTicket", "SecurityTransactionManager")),
+        (portfolio_target, ("PortfolioTarget",)),
+        (security_module, ("Security", "SecurityManager", "SecurityCache", "SecurityExchange")),
+    ):
+        items = wanted if wanted is not None else [n for n in dir(module) if not n.startswith("_")]
+        for name in items:
+            value = getattr(module, name)
+            if wanted is None and (isinstance(value, types.ModuleType) or getattr(value, "__module__", None) != module.__name__):
+                continue
+            names[name] = value
+    names["Symbol"] = Symbol
+    names["SymbolCache"] = SymbolCache
+    names["DayOfWeek"] = DayOfWeek
+    names["Equity"] = security_module.Security
+    names["QCAlgorithmFramework"] = algorithm_module.QCAlgorithm
+    names["QCAlgorithmFrameworkBridge"] = algorithm_module.QCAlgorithm
+    names["TimeZones"] = _TimeZones
+    names["Time"] = _Time
+    names.update(_optional_framework_exports())
+    return names
+
+
+def _optional_framework_exports() -> dict[str, object]:
+    """Names contributed by the Algorithm Framework, indicators and consolidators once those packages exist."""
+    try:
+        from lean_local.framework import exports
+    except ImportError:
+        return {}
+    result: dict[str, object] = exports.names()
+    return result
+
+
+class _TimeZones:
+    NEW_YORK = "America/New_York"
+    UTC = "UTC"
+    CHICAGO = "America/Chicago"
+    LONDON = "Europe/London"
+    HONG_KONG = "Asia/Hong_Kong"
+    TOKYO = "Asia/Tokyo"
+
+
+class _Time:
+    ONE_DAY = timedelta(days=1)
+    ONE_HOUR = timedelta(hours=1)
+    ONE_MINUTE = timedelta(minutes=1)
+    ONE_SECOND = timedelta(seconds=1)
+    END_OF_TIME = datetime(2050, 12, 31)
+    BEGINNING_OF_TIME = datetime(1998, 1, 2)
+
+
+def build_module() -> types.ModuleType:
+    module = types.ModuleType(MODULE_NAME, "LEAN's AlgorithmImports namespace, provided by lean_local at run time.")
+    namespace = module.__dict__
+    namespace.update({"np": np, "pd": pd, "math": math, "json": json, "date": date, "time": time,
+                      "datetime": datetime, "timedelta": timedelta})
+    for name in getattr(typing, "__all__", ()):
+        namespace.setdefault(name, getattr(typing, name))
+    namespace.update(_exports())
+    module.__all__ = [n for n in namespace if not n.startswith("_")]  # type: ignore[attr-defined]
+    return module
+
+
+@contextmanager
+def installed() -> Iterator[types.ModuleType]:
+    """Register ``AlgorithmImports`` (and LEAN's framework import paths) in ``sys.modules`` for a run."""
+    previous = {name: sys.modules.get(name) for name in (MODULE_NAME,)}
+    module = build_module()
+    sys.modules[MODULE_NAME] = module
+    extra = _install_framework_aliases()
+    try:
+        yield module
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = value
+        for name in extra:
+            sys.modules.pop(name, None)
+
+
+def _install_framework_aliases() -> list[str]:
+    """LEAN's ``from Alphas.RsiAlphaModel import RsiAlphaModel``-style import paths, when the framework exists."""
+    try:
+        from lean_local.framework import exports
+    except ImportError:
+        return []
+    installed_names: list[str] = exports.install_import_paths(sys.modules)
+    return installed_names
