@@ -26,6 +26,7 @@ from lean_local.enums import (
     Resolution,
     SecurityType,
 )
+from lean_local.market_data import KeyValuePair
 from lean_local.orders.requests import OrderResponse, SubmitOrderRequest
 from lean_local.orders.transactions import OrderTicket, SecurityTransactionManager
 from lean_local.portfolio import SecurityPortfolioManager
@@ -79,23 +80,6 @@ class UniverseSettings:
         self.minimum_time_in_universe = timedelta(days=1)
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED
         self.asynchronous = False
-
-
-class KeyValuePair:
-    """What iterating a LEAN dictionary yields in Python: an object with ``key`` and ``value``."""
-
-    __slots__ = ("key", "value")
-
-    def __init__(self, key: Any, value: Any) -> None:
-        self.key = key
-        self.value = value
-
-    def __iter__(self) -> Any:
-        yield self.key
-        yield self.value
-
-    def __repr__(self) -> str:
-        return f"[{self.key}, {self.value}]"
 
 
 class QCAlgorithm:

@@ -204,9 +204,7 @@ class Engine:
         permtick = symbol.id.symbol
         if resolver is None:
             return MapFile.empty(permtick)
-        found = resolver.get_by_permtick(permtick)
-        if found is not None:
-            return found
+        # LEAN's ResolveMapFile(symbol.ID.Symbol, symbol.ID.Date): the identity's first ticker at its first date
         return resolver.resolve(permtick, symbol.id.date.date())
 
     def factor_file_for(self, symbol: Symbol) -> FactorFile:
@@ -385,12 +383,12 @@ class Engine:
         if isinstance(benchmark, BenchmarkRequest):
             benchmark = self.symbol_for(benchmark.ticker, SecurityType.EQUITY, Market.USA)
         if isinstance(benchmark, Symbol):
-            security = algorithm.securities.get(benchmark)
-            if security is None:
-                security = self._create_security(benchmark)
-                security.data_normalization_mode = DataNormalizationMode.ADJUSTED
-                self.initialize_security_models(security)
-                security.is_internal = True
+            # LEAN always creates a separate security for the benchmark (CreateBenchmarkSecurity re-creates it),
+            # so the benchmark's hour bars never touch the prices of an algorithm security with the same symbol.
+            security = self._create_security(benchmark)
+            security.data_normalization_mode = DataNormalizationMode.ADJUSTED
+            self.initialize_security_models(security)
+            security.is_internal = True
             benchmark = SecurityBenchmark(security)
         algorithm._benchmark = benchmark
 
@@ -460,6 +458,9 @@ class Engine:
                 break
             if first:
                 time_slice = self.synchronizer.pulse(feed_start_utc)
+                if self._pending_added:
+                    # the user-defined universe's selection point, which LEAN counts as a data point
+                    time_slice.data_point_count += 1
                 first = False
             else:
                 next_slice = self.synchronizer.next_slice()

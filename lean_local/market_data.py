@@ -522,8 +522,32 @@ class SymbolChangedEvent(BaseData):
         self.new_symbol = new_symbol
 
 
+class KeyValuePair:
+    """What iterating a LEAN dictionary yields in Python: an object with ``key`` and ``value``."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Any, value: Any) -> None:
+        self.key = key
+        self.value = value
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self.key
+        yield self.value
+
+    def __repr__(self) -> str:
+        return f"[{self.key}, {self.value}]"
+
+
 class DataDictionary(dict, Generic[T]):  # type: ignore[type-arg]
-    """A dict keyed by Symbol that also accepts ticker strings, as LEAN's Python dictionaries do."""
+    """A dict keyed by Symbol that also accepts ticker strings, as LEAN's Python dictionaries do.
+
+    Iterating yields ``KeyValuePair`` objects (``kvp.key``, ``kvp.value``), as iterating a LEAN dictionary does
+    in Python; use ``keys()``, ``values()`` or ``items()`` for plain Python iteration.
+    """
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        return (KeyValuePair(k, v) for k, v in dict.items(self))
 
     def __init__(self, resolver: Any = None) -> None:
         super().__init__()
@@ -532,6 +556,8 @@ class DataDictionary(dict, Generic[T]):  # type: ignore[type-arg]
     def _key(self, key: Any) -> Any:
         if isinstance(key, str) and self._resolver is not None:
             return self._resolver(key)
+        if isinstance(key, KeyValuePair):
+            return key.key
         return key
 
     def __getitem__(self, key: Any) -> T:

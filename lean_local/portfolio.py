@@ -103,7 +103,10 @@ class SecurityPortfolioManager:
         return key in self.securities
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self.securities)
+        """Iterating yields ``KeyValuePair(symbol, holding)`` as LEAN's Python API does."""
+        from lean_local.market_data import KeyValuePair
+
+        return (KeyValuePair(symbol, security.holdings) for symbol, security in self.securities.items())
 
     def __len__(self) -> int:
         return len(self.securities)

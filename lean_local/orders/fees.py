@@ -125,7 +125,7 @@ def potential_order_price(order: Any, security: "Security") -> Decimal:
     if order_type in (OrderType.TRAILING_STOP, OrderType.STOP_MARKET):
         return exact(order.stop_price)
     if order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN, OrderType.MARKET_ON_CLOSE, OrderType.COMBO_MARKET):
-        return security.cache.bid_price if order.direction == OrderDirection.BUY else security.cache.ask_price
+        return security.bid_price_exact if order.direction == OrderDirection.BUY else security.ask_price_exact
     if order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED, OrderType.LIMIT, OrderType.COMBO_LEG_LIMIT):
         return exact(order.limit_price)
     return ZERO

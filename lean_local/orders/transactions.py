@@ -418,13 +418,18 @@ class BacktestingTransactionHandler:
     def process(self, request: Any) -> OrderTicket:
         from lean_local.orders.requests import CancelOrderRequest, SubmitOrderRequest, UpdateOrderRequest
 
+        # LEAN handles each request and then scans the backtesting brokerage at once, so a market order
+        # placed in on_data is filled before the next line of the algorithm runs.
         if isinstance(request, SubmitOrderRequest):
-            return self.add_order(request)
-        if isinstance(request, UpdateOrderRequest):
-            return self.update_order(request)
-        if isinstance(request, CancelOrderRequest):
-            return self.cancel_order(request)
-        raise TypeError(f"unknown order request {request!r}")
+            ticket = self.add_order(request)
+        elif isinstance(request, UpdateOrderRequest):
+            ticket = self.update_order(request)
+        elif isinstance(request, CancelOrderRequest):
+            ticket = self.cancel_order(request)
+        else:
+            raise TypeError(f"unknown order request {request!r}")
+        self.scan()
+        return ticket
 
     def add_order(self, request: Any) -> OrderTicket:
         from lean_local.orders.order import Order
@@ -441,7 +446,7 @@ class BacktestingTransactionHandler:
         self._tickets[ticket.order_id] = ticket
         if response.is_success:
             order.order_submission_data = OrderSubmissionData(
-                security.cache.bid_price, security.cache.ask_price, security.cache.close
+                security.bid_price_exact, security.ask_price_exact, security.cache.close
             )
             self._open[order.id] = (order, ticket, security)
             self._handle_submit(request)

@@ -94,9 +94,9 @@ class SecurityHolding:
 
             fees = market_order_fee(security, -quantity)
         if self.quantity_exact > 0:
-            price = security.cache.bid_price
+            price = security.bid_price_exact
         else:
-            price = security.cache.ask_price
+            price = security.ask_price_exact
         if price == 0:
             price = security.cache.price
         entry_value = self.quantity_value(quantity, self.average_price_exact if entry_price is None else entry_price)

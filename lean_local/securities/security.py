@@ -237,12 +237,24 @@ class Security:
         return float(self.cache.volume)
 
     @property
+    def bid_price_exact(self) -> Decimal:
+        """The last bid, or the last price when no quote has been seen (LEAN's ``Security.BidPrice``)."""
+        bid = self.cache.bid_price
+        return self.cache.price if bid == 0 else bid
+
+    @property
+    def ask_price_exact(self) -> Decimal:
+        """The last ask, or the last price when no quote has been seen (LEAN's ``Security.AskPrice``)."""
+        ask = self.cache.ask_price
+        return self.cache.price if ask == 0 else ask
+
+    @property
     def bid_price(self) -> float:
-        return float(self.cache.bid_price)
+        return float(self.bid_price_exact)
 
     @property
     def ask_price(self) -> float:
-        return float(self.cache.ask_price)
+        return float(self.ask_price_exact)
 
     @property
     def bid_size(self) -> float:
@@ -389,7 +401,10 @@ class SecurityManager(dict):  # type: ignore[type-arg]
         return list(self.values())
 
     def __iter__(self) -> Iterator[Any]:
-        return dict.__iter__(self)
+        """Iterating yields ``KeyValuePair(symbol, security)`` as LEAN's Python API does."""
+        from lean_local.market_data import KeyValuePair
+
+        return (KeyValuePair(k, v) for k, v in dict.items(self))
 
     @property
     def count(self) -> int:

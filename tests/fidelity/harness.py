@@ -1,0 +1,108 @@
+"""Run our re-implementations of LEAN regression algorithms and compare with LEAN's expected statistics.
+
+The expected values come from ``../shared/fidelity/cases.json`` (LEAN at commit 24863901). Each case maps to
+our own algorithm file in ``tests/fidelity/algorithms``. ``python tests/fidelity/harness.py`` prints the table.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+CASES_FILE = SHARED / "fidelity" / "cases.json"
+DATA_FOLDER = SHARED / "lean-data"
+ALGORITHMS = Path(__file__).resolve().parent / "algorithms"
+
+# statistics the acceptance criteria call "core": they must match as exact strings
+CORE_STATISTICS = ("Total Orders", "Start Equity", "End Equity", "Net Profit", "Total Fees")
+# statistics compared separately (byte-exact order JSON, and the volume-based estimator)
+SECONDARY_STATISTICS = ("OrderListHash", "Estimated Strategy Capacity", "Lowest Capacity Asset")
+
+ALGORITHM_FILES: dict[str, str] = {
+    "BasicTemplateAlgorithm": "basic_template.py",
+    "BasicTemplateDailyAlgorithm": "basic_template_daily.py",
+    "BasicTemplateAxosAlgorithm": "basic_template_axos.py",
+    "SetHoldingsRegressionAlgorithm": "set_holdings.py",
+    "SetHoldingsMultipleTargetsRegressionAlgorithm": "set_holdings_multiple_targets.py",
+    "ZeroedBenchmarkRegressionAlgorithm": "zeroed_benchmark.py",
+    "HourSplitRegressionAlgorithm": "hour_split.py",
+    "DelistingEventsAlgorithm": "delisting_events.py",
+}
+
+
+@dataclass
+class CaseResult:
+    name: str
+    tier: int
+    expected: dict[str, str]
+    actual: dict[str, str]
+    status: str
+    error: str = ""
+    data_points: int = 0
+    expected_data_points: int = 0
+
+    def mismatches(self, keys: tuple[str, ...] | None = None) -> dict[str, tuple[str, str | None]]:
+        names = keys if keys is not None else tuple(self.expected)
+        return {k: (self.expected[k], self.actual.get(k)) for k in names if _norm(self.actual.get(k)) != _norm(self.expected[k])}
+
+    @property
+    def core_match(self) -> bool:
+        return not self.mismatches(CORE_STATISTICS)
+
+    @property
+    def full_match(self) -> bool:
+        keys = tuple(k for k in self.expected if k not in SECONDARY_STATISTICS)
+        return not self.mismatches(keys)
+
+
+def _norm(value: str | None) -> str | None:
+    return "0" if value == "-0" else value
+
+
+@lru_cache(maxsize=1)
+def cases() -> dict[str, dict[str, Any]]:
+    data = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+    return {case["name"]: case for case in data["cases"]}
+
+
+def run_case(name: str) -> CaseResult:
+    from lean_local.runner import run_backtest
+
+    case = cases()[name]
+    algorithm = ALGORITHMS / ALGORITHM_FILES[name]
+    result = run_backtest(algorithm, data_folder=DATA_FOLDER, write_output=False)
+    actual = dict(result.statistics)
+    actual["OrderListHash"] = result.order_list_hash
+    return CaseResult(
+        name, case["tier"], case["expected_statistics"], actual, result.status,
+        result.runtime_error, result.data_points, case.get("data_points", 0),
+    )
+
+
+def print_table(names: list[str]) -> int:
+    results = [run_case(n) for n in names]
+    for result in results:
+        print(f"\n== {result.name} (tier {result.tier}) status={result.status} "
+              f"data points {result.data_points}/{result.expected_data_points}")
+        if result.error:
+            print(f"   error: {result.error}")
+        for key, expected in result.expected.items():
+            actual = result.actual.get(key)
+            mark = "  " if _norm(actual) == _norm(expected) else "!!"
+            print(f"   {mark} {key:<30} expected {expected:<36} ours {actual}")
+    core = sum(r.core_match for r in results)
+    full = sum(r.full_match for r in results)
+    print(f"\n{len(results)} cases: {core} match the core statistics, {full} match every statistic "
+          f"(except {', '.join(SECONDARY_STATISTICS)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    wanted = sys.argv[1:] or list(ALGORITHM_FILES)
+    sys.exit(print_table(wanted))
