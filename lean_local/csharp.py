@@ -240,28 +240,30 @@ def _fit(negative: bool, mantissa: int, scale: int) -> Decimal:
 
 def to_cs_decimal(value: Decimal) -> Decimal:
     """The value a C# decimal would store for ``value`` (at most 28 decimals, 96-bit mantissa)."""
-    return _fit(*_decompose(value))
+    return _to_cs(value)
+
+
+def _to_cs(exact: Decimal) -> Decimal:
+    """``exact`` as C# stores it; values that already fit (the common case) are returned untouched."""
+    _, digits, exponent = exact.as_tuple()
+    if isinstance(exponent, int) and -MAX_DECIMAL_SCALE <= exponent <= 0 and len(digits) <= 28:
+        return exact  # 28 digits are always below 2**96
+    return _fit(*_decompose(exact))
 
 
 def decimal_add(left: Decimal, right: Decimal) -> Decimal:
     """C# ``left + right``: exact at the larger scale, rounded half to even only if it does not fit."""
-    with localcontext(_EXACT_CONTEXT):
-        exact = left + right
-    return _fit(*_decompose(exact))
+    return _to_cs(_EXACT_CONTEXT.add(left, right))
 
 
 def decimal_sub(left: Decimal, right: Decimal) -> Decimal:
     """C# ``left - right``."""
-    with localcontext(_EXACT_CONTEXT):
-        exact = left - right
-    return _fit(*_decompose(exact))
+    return _to_cs(_EXACT_CONTEXT.subtract(left, right))
 
 
 def decimal_mul(left: Decimal, right: Decimal) -> Decimal:
     """C# ``left * right``: scale is the sum of scales, reduced (half to even) only if it does not fit."""
-    with localcontext(_EXACT_CONTEXT):
-        exact = left * right
-    return _fit(*_decompose(exact))
+    return _to_cs(_EXACT_CONTEXT.multiply(left, right))
 
 
 def decimal_div(left: Decimal, right: Decimal) -> Decimal:
