@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import shutil
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,28 +50,39 @@ class RunRecord:
     engine_log_lines: list[str]
     log_count: int
     insight_count: int = 0
+    log_time: datetime | None = None
+    """Algorithm time of the last log line (the "Your log was successfully created" line); UTC end time if None."""
 
 
-def write_config(output: Path, algorithm_id: str, backtest_name: str | None) -> None:
+def write_config(output: Path, algorithm_id: str, backtest_name: str | None, container: str | None = None) -> None:
+    """The output folder's ``config`` file as the LEAN CLI writes it: id, container name, optional backtest name."""
     data: dict[str, Any] = {"id": int(algorithm_id) if algorithm_id.isdigit() else algorithm_id}
-    data["container"] = "lean_local"
+    data["container"] = container or f"lean_cli_{uuid.uuid4().hex}"
     if backtest_name:
         data["backtest-name"] = backtest_name
     (output / "config").write_text(json.dumps(data, indent=4) + "\n", encoding="utf-8")
 
 
-def copy_code(project: Path, output: Path) -> None:
-    """Copy the project's sources into ``output/code`` as the LEAN CLI does before a run."""
+def copy_code(project: Path, output: Path, exclude: list[Path] | None = None) -> None:
+    """Copy the project's sources into ``output/code`` as the LEAN CLI does before a run.
+
+    ``project`` is the project folder; for an algorithm file the CLI copies the folder holding it. Source files
+    are ``.py .cs .ipynb .css .html``, recursively, skipping output folders, build folders, dot-folders,
+    virtualenvs and the folders in ``exclude`` (the output folder itself, when it lies inside the project).
+    """
     target = output / "code"
     source_root = project if project.is_dir() else project.parent
-    files = [project] if project.is_file() else None
-    if files is None:
-        files = []
-        for root, dirs, names in os.walk(source_root):
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not _is_venv(Path(root) / d)]
-            for name in names:
-                if Path(name).suffix in _CODE_SUFFIXES:
-                    files.append(Path(root) / name)
+    skipped = {p.resolve() for p in (exclude or [])} | {target.resolve()}
+    files: list[Path] = []
+    for root, dirs, names in os.walk(source_root):
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in _SKIP_DIRS and not d.startswith(".") and not _is_venv(Path(root) / d)
+            and (Path(root) / d).resolve() not in skipped
+        )
+        for name in sorted(names):
+            if Path(name).suffix in _CODE_SUFFIXES:
+                files.append(Path(root) / name)
     for path in files:
         destination = target / path.relative_to(source_root)
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -191,13 +203,18 @@ def write_results(output: Path, record: RunRecord) -> None:
     if record.order_events:
         (output / f"{algorithm_id}-order-events.json").write_text(order_events_to_json(record.order_events, algorithm_id), encoding="utf-8")
     log_lines = list(record.log_lines)
+    log_time = record.log_time or record.end_time_utc
     log_lines.append(
-        f"{record.end_time_utc:%Y-%m-%d %H:%M:%S} Your log was successfully created and can be retrieved from: "
+        f"{log_time:%Y-%m-%d %H:%M:%S} Your log was successfully created and can be retrieved from: "
         f"{(output / f'{algorithm_id}-log.txt').as_posix()}"
     )
     (output / f"{algorithm_id}-log.txt").write_text("\n".join(log_lines) + "\n", encoding="utf-8")
     (output / "log.txt").write_text("\n".join(record.engine_log_lines) + "\n", encoding="utf-8")
-    (output / f"{algorithm_id}-summary.json").write_text(to_json(summary_document(record), indent=True), encoding="utf-8")
+    # last, and atomically: a summary that exists is a complete summary of a finished run
+    summary = output / f"{algorithm_id}-summary.json"
+    partial = output / f".{algorithm_id}-summary.json.partial"
+    partial.write_text(to_json(summary_document(record), indent=True), encoding="utf-8")
+    os.replace(partial, summary)
 
 
 def utc_now() -> datetime:
