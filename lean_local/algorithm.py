@@ -569,13 +569,13 @@ class QCAlgorithm:
         security = self.securities.get(request.symbol)
         if security is None:
             return OrderResponse.missing_security(request)
-        if request.quantity == 0:
+        if request.quantity_exact == 0:
             return OrderResponse.zero_quantity(request)
         lot = security.symbol_properties.lot_size
-        if abs(request.quantity) < lot:
+        if abs(request.quantity_exact) < lot:
             return error(
                 OrderResponseErrorCode.ORDER_QUANTITY_LESS_THAN_LOT_SIZE,
-                f"Unable to submit order with id {request.order_id} which quantity ({abs(request.quantity)}) is less than lot size ({lot}).",
+                f"Unable to submit order with id {request.order_id} which quantity ({abs(request.quantity_exact)}) is less than lot size ({lot}).",
             )
         if not security.is_tradable:
             return error(OrderResponseErrorCode.NON_TRADABLE_SECURITY, f"The security with symbol '{request.symbol}' is marked as non-tradable.")
@@ -671,7 +671,7 @@ class QCAlgorithm:
             open_orders = self.transactions.get_open_orders(target)
             holdings = self.portfolio[target]
             quantity = holdings.quantity_exact if holdings.invested else ZERO
-            if len(open_orders) == 1 and quantity != 0 and open_orders[0].quantity == -quantity and open_orders[0].type == OrderType.MARKET:
+            if len(open_orders) == 1 and quantity != 0 and open_orders[0].quantity_exact == -quantity and open_orders[0].type == OrderType.MARKET:
                 continue
             market_quantity = ZERO
             for order in open_orders:

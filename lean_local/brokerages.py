@@ -123,9 +123,9 @@ class DefaultBrokerageModel:
             fields = UpdateOrderFields()
             fields.quantity = int(ticket.quantity_exact / factor)
             if ticket.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED):
-                fields.limit_price = Decimal(str(ticket.get("limit_price"))) * factor
+                fields.limit_price_exact = ticket.get_exact("limit_price") * factor
             if ticket.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP):
-                fields.stop_price = Decimal(str(ticket.get("stop_price"))) * factor
+                fields.stop_price_exact = ticket.get_exact("stop_price") * factor
             ticket.update(fields)
 
 
@@ -176,8 +176,8 @@ class AxosClearingBrokerageModel(DefaultBrokerageModel):
             return False, f"The {type(self).__name__} does not support {security.type.name} security type."
         if order.type not in self._supported:
             return False, f"{type(self).__name__} does not support {order.type.name} order type."
-        if abs(order.quantity) % 1 != 0:
-            return False, f"Order quantity must be an integer, given {order.quantity}"
+        if abs(order.quantity_exact) % 1 != 0:
+            return False, f"Order quantity must be an integer, given {order.quantity_exact}"
         return True, None
 
 

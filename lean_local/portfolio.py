@@ -284,8 +284,8 @@ class SecurityPortfolioManager:
         is_short = holdings.quantity_exact < 0
         quantity = holdings.quantity_exact
         average_price = holdings.average_price_exact
-        fill_price: Decimal = fill.fill_price
-        fill_quantity: Decimal = fill.fill_quantity
+        fill_price: Decimal = fill.fill_price_exact
+        fill_quantity: Decimal = fill.fill_quantity_exact
         multiplier = security.symbol_properties.contract_multiplier
 
         sale_value = holdings.quantity_value(abs(fill_quantity), fill_price) * 1

@@ -110,24 +110,30 @@ _OPTION_RATES = (Decimal("0.65"), Decimal("0.5"), Decimal("0.25"))
 _OPTION_MINIMUM = Decimal("1.0")
 
 
+def _order_exact(order: Any, name: str) -> Decimal:
+    """An order's exact ``<name>_exact`` Decimal (an order-like object without one: its plain member)."""
+    value = getattr(order, f"{name}_exact", None)
+    return exact(getattr(order, name) if value is None else value)
+
+
 def order_value(order: Any, security: "Security") -> Decimal:
     """LEAN's ``Order.GetValue``: signed value in the account currency at the order's reference price."""
     getter = getattr(order, "get_value_exact", None)
     if getter is not None:
         result: Decimal = getter(security)
         return result
-    return exact(order.quantity) * security.cache.price * security.symbol_properties.contract_multiplier
+    return _order_exact(order, "quantity") * security.cache.price * security.symbol_properties.contract_multiplier
 
 
 def potential_order_price(order: Any, security: "Security") -> Decimal:
     """The premium IB's option schedule looks at: bid for buys and ask for sells on market-type orders."""
     order_type = order.type
     if order_type in (OrderType.TRAILING_STOP, OrderType.STOP_MARKET):
-        return exact(order.stop_price)
+        return _order_exact(order, "stop_price")
     if order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN, OrderType.MARKET_ON_CLOSE, OrderType.COMBO_MARKET):
         return security.bid_price_exact if order.direction == OrderDirection.BUY else security.ask_price_exact
     if order_type in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED, OrderType.LIMIT, OrderType.COMBO_LEG_LIMIT):
-        return exact(order.limit_price)
+        return _order_exact(order, "limit_price")
     return ZERO
 
 
@@ -139,7 +145,7 @@ class InteractiveBrokersFeeModel(FeeModel):
         security = parameters.security
         if order.type == OrderType.OPTION_EXERCISE and security.type == SecurityType.OPTION:
             return OrderFee(CashAmount(ZERO, "USD"))
-        quantity = abs(exact(order.quantity))
+        quantity = abs(_order_exact(order, "quantity"))
         security_type = security.type
         if security_type == SecurityType.EQUITY:
             trade_value = abs(order_value(order, security))
@@ -172,7 +178,7 @@ class AxosFeeModel(FeeModel):
         self._per_share = Decimal("0.0035") if fees_per_share is None else exact(fees_per_share)
 
     def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
-        return OrderFee(CashAmount(self._per_share * abs(exact(parameters.order.quantity)), "USD"))
+        return OrderFee(CashAmount(self._per_share * abs(_order_exact(parameters.order, "quantity")), "USD"))
 
 
 def fee_amount(security: "Security", order: Any) -> Decimal:

@@ -246,9 +246,9 @@ class FillModel:
             )
         price = self.get_market_fill_price(asset, order, prices, configs)
         slip = _slippage(asset, order)
-        fill.fill_price = price + slip if direction == OrderDirection.BUY else price - slip
+        fill.fill_price_exact = price + slip if direction == OrderDirection.BUY else price - slip
         fill.status = OrderStatus.FILLED
-        fill.fill_quantity = order.quantity
+        fill.fill_quantity_exact = order.quantity_exact
         return fill
 
     def stop_market_fill(self, asset: "Security", order: Any) -> Any:
@@ -259,15 +259,15 @@ class FillModel:
         if _utc(asset, prices.end_time) <= order.time:
             return fill
         slip = _slippage(asset, order)
-        stop = order.stop_price
+        stop = order.stop_price_exact
         if order.direction == OrderDirection.SELL and prices.low < stop:
             fill.status = OrderStatus.FILLED
-            fill.fill_price = min(stop, prices.current - slip)
-            fill.fill_quantity = order.quantity
+            fill.fill_price_exact = min(stop, prices.current - slip)
+            fill.fill_quantity_exact = order.quantity_exact
         elif order.direction == OrderDirection.BUY and prices.high > stop:
             fill.status = OrderStatus.FILLED
-            fill.fill_price = max(stop, prices.current + slip)
-            fill.fill_quantity = order.quantity
+            fill.fill_price_exact = max(stop, prices.current + slip)
+            fill.fill_quantity_exact = order.quantity_exact
         return fill
 
     def trailing_stop_fill(self, asset: "Security", order: Any) -> Any:
@@ -280,22 +280,22 @@ class FillModel:
         if _utc(asset, prices.end_time) <= order.time:
             return fill
         slip = _slippage(asset, order)
-        stop = order.stop_price
+        stop = order.stop_price_exact
         if order.direction == OrderDirection.SELL and prices.low <= stop:
             fill.status = OrderStatus.FILLED
-            fill.fill_price = min(stop, prices.current - slip)
-            fill.fill_quantity = order.quantity
+            fill.fill_price_exact = min(stop, prices.current - slip)
+            fill.fill_quantity_exact = order.quantity_exact
         elif order.direction == OrderDirection.BUY and prices.high >= stop:
             fill.status = OrderStatus.FILLED
-            fill.fill_price = max(stop, prices.current + slip)
-            fill.fill_quantity = order.quantity
+            fill.fill_price_exact = max(stop, prices.current + slip)
+            fill.fill_quantity_exact = order.quantity_exact
         if fill.status != OrderStatus.FILLED:
             reference = prices.high if order.direction == OrderDirection.SELL else prices.low
             updated = TrailingStopOrder.try_update_stop_price(
-                reference, stop, order.trailing_amount, order.trailing_as_percentage, order.direction
+                reference, stop, order.trailing_amount_exact, order.trailing_as_percentage, order.direction
             )
             if updated is not None:
-                order.stop_price = updated
+                order.stop_price_exact = updated
                 self._params.on_order_updated(order)
         return fill
 
@@ -310,7 +310,7 @@ class FillModel:
         return fill
 
     def _apply_stop_limit(self, fill: Any, order: Any, prices: Prices) -> None:
-        stop, limit = order.stop_price, order.limit_price
+        stop, limit = order.stop_price_exact, order.limit_price_exact
         if order.direction == OrderDirection.BUY:
             if prices.high > stop or order.stop_triggered:
                 if not order.stop_triggered:
@@ -318,8 +318,8 @@ class FillModel:
                     self._params.on_order_updated(order)
                 if prices.current < limit:
                     fill.status = OrderStatus.FILLED
-                    fill.fill_price = min(prices.high, limit)
-                    fill.fill_quantity = order.quantity
+                    fill.fill_price_exact = min(prices.high, limit)
+                    fill.fill_quantity_exact = order.quantity_exact
         elif order.direction == OrderDirection.SELL:
             if prices.low < stop or order.stop_triggered:
                 if not order.stop_triggered:
@@ -327,8 +327,8 @@ class FillModel:
                     self._params.on_order_updated(order)
                 if prices.current > limit:
                     fill.status = OrderStatus.FILLED
-                    fill.fill_price = max(prices.low, limit)
-                    fill.fill_quantity = order.quantity
+                    fill.fill_price_exact = max(prices.low, limit)
+                    fill.fill_quantity_exact = order.quantity_exact
 
     def limit_fill(self, asset: "Security", order: Any) -> Any:
         fill = self._event(asset, order)
@@ -337,15 +337,15 @@ class FillModel:
         prices = self.get_prices(asset, order.direction)
         if _utc(asset, prices.end_time) <= order.time:
             return fill
-        limit = order.limit_price
+        limit = order.limit_price_exact
         if order.direction == OrderDirection.BUY and prices.low < limit:
             fill.status = OrderStatus.FILLED
-            fill.fill_price = min(prices.high, limit)
-            fill.fill_quantity = order.quantity
+            fill.fill_price_exact = min(prices.high, limit)
+            fill.fill_quantity_exact = order.quantity_exact
         elif order.direction == OrderDirection.SELL and prices.high > limit:
             fill.status = OrderStatus.FILLED
-            fill.fill_price = max(prices.low, limit)
-            fill.fill_quantity = order.quantity
+            fill.fill_price_exact = max(prices.low, limit)
+            fill.fill_quantity_exact = order.quantity_exact
         return fill
 
     def limit_if_touched_fill(self, asset: "Security", order: Any) -> Any:
@@ -366,21 +366,21 @@ class FillModel:
                 end_utc = _utc(asset, bar.end_time)
         if end_utc <= order.time:
             return fill
-        trigger, limit = order.trigger_price, order.limit_price
+        trigger, limit = order.trigger_price_exact, order.limit_price_exact
         if order.direction == OrderDirection.SELL:
             if high >= trigger or order.trigger_touched:
                 order.trigger_touched = True
                 if self._side_price(asset, ask=True) >= limit:
                     fill.status = OrderStatus.FILLED
-                    fill.fill_price = limit
-                    fill.fill_quantity = order.quantity
+                    fill.fill_price_exact = limit
+                    fill.fill_quantity_exact = order.quantity_exact
         elif order.direction == OrderDirection.BUY:
             if low <= trigger or order.trigger_touched:
                 order.trigger_touched = True
                 if self._side_price(asset, ask=False) <= limit:
                     fill.status = OrderStatus.FILLED
-                    fill.fill_price = limit
-                    fill.fill_quantity = order.quantity
+                    fill.fill_price_exact = limit
+                    fill.fill_quantity_exact = order.quantity_exact
         return fill
 
     def _side_price(self, asset: "Security", ask: bool) -> Decimal:
@@ -412,9 +412,9 @@ class FillModel:
             return fill
         price = self.get_prices(asset, order.direction).open
         slip = _slippage(asset, order)
-        fill.fill_price = price + slip if order.direction == OrderDirection.BUY else price - slip
+        fill.fill_price_exact = price + slip if order.direction == OrderDirection.BUY else price - slip
         fill.status = OrderStatus.FILLED
-        fill.fill_quantity = order.quantity
+        fill.fill_quantity_exact = order.quantity_exact
         return fill
 
     def market_on_close_fill(self, asset: "Security", order: Any) -> Any:
@@ -427,9 +427,9 @@ class FillModel:
             return fill
         price = self.get_prices(asset, order.direction).close
         slip = _slippage(asset, order)
-        fill.fill_price = price + slip if order.direction == OrderDirection.BUY else price - slip
+        fill.fill_price_exact = price + slip if order.direction == OrderDirection.BUY else price - slip
         fill.status = OrderStatus.FILLED
-        fill.fill_quantity = order.quantity
+        fill.fill_quantity_exact = order.quantity_exact
         return fill
 
 
@@ -505,8 +505,8 @@ class EquityFillModel(FillModel):
         price = price + slip if is_buy else price - slip
         if stale and self.should_wait_for_fresh_data_on_stale(asset, stale_end, order.time, configs):
             return fill
-        fill.fill_price = price
-        fill.fill_quantity = order.quantity
+        fill.fill_price_exact = price
+        fill.fill_quantity_exact = order.quantity_exact
         fill.message = message
         fill.status = OrderStatus.FILLED
         return fill
@@ -518,26 +518,26 @@ class EquityFillModel(FillModel):
         bar = self._best_effort_trade_bar(asset, order.time)
         if bar is None:
             return fill
-        stop = order.stop_price
+        stop = order.stop_price_exact
         low, high, open_ = bar.exact_low, bar.exact_high, bar.exact_open
         if order.direction == OrderDirection.SELL and low <= stop:
             fill.status = OrderStatus.FILLED
-            fill.fill_quantity = order.quantity
+            fill.fill_quantity_exact = order.quantity_exact
             slip = _slippage(asset, order)
             if open_ <= stop:
-                fill.fill_price = open_ - slip
+                fill.fill_price_exact = open_ - slip
                 fill.message = _gap_message(asset, bar, favorable=False)
             else:
-                fill.fill_price = stop - slip
+                fill.fill_price_exact = stop - slip
         elif order.direction == OrderDirection.BUY and high >= stop:
             fill.status = OrderStatus.FILLED
-            fill.fill_quantity = order.quantity
+            fill.fill_quantity_exact = order.quantity_exact
             slip = _slippage(asset, order)
             if open_ >= stop:
-                fill.fill_price = open_ + slip
+                fill.fill_price_exact = open_ + slip
                 fill.message = _gap_message(asset, bar, favorable=False)
             else:
-                fill.fill_price = stop + slip
+                fill.fill_price_exact = stop + slip
         return fill
 
     def limit_fill(self, asset: "Security", order: Any) -> Any:
@@ -547,20 +547,20 @@ class EquityFillModel(FillModel):
         bar = self._best_effort_trade_bar(asset, order.time)
         if bar is None:
             return fill
-        limit = order.limit_price
+        limit = order.limit_price_exact
         if order.direction == OrderDirection.BUY and bar.exact_low < limit:
-            fill.fill_quantity = order.quantity
+            fill.fill_quantity_exact = order.quantity_exact
             fill.status = OrderStatus.FILLED
-            fill.fill_price = limit
+            fill.fill_price_exact = limit
             if bar.exact_open < limit:
-                fill.fill_price = bar.exact_open
+                fill.fill_price_exact = bar.exact_open
                 fill.message = _gap_message(asset, bar, favorable=True)
         elif order.direction == OrderDirection.SELL and bar.exact_high > limit:
-            fill.fill_quantity = order.quantity
+            fill.fill_quantity_exact = order.quantity_exact
             fill.status = OrderStatus.FILLED
-            fill.fill_price = limit
+            fill.fill_price_exact = limit
             if bar.exact_open > limit:
-                fill.fill_price = bar.exact_open
+                fill.fill_price_exact = bar.exact_open
                 fill.message = _gap_message(asset, bar, favorable=True)
         return fill
 
@@ -571,15 +571,15 @@ class EquityFillModel(FillModel):
         bar = self._best_effort_trade_bar(asset, order.time)
         if bar is None:
             return fill
-        trigger, limit = order.trigger_price, order.limit_price
+        trigger, limit = order.trigger_price_exact, order.limit_price_exact
         if order.direction == OrderDirection.BUY:
             if bar.exact_low <= trigger or order.trigger_touched:
                 order.trigger_touched = True
                 ask, message, _, _ = self._best_effort_side(asset, order.time, ask=True)
                 if ask <= limit:
                     fill.status = OrderStatus.FILLED
-                    fill.fill_price = min(ask, limit)
-                    fill.fill_quantity = order.quantity
+                    fill.fill_price_exact = min(ask, limit)
+                    fill.fill_quantity_exact = order.quantity_exact
                     fill.message = message
         elif order.direction == OrderDirection.SELL:
             if bar.exact_high >= trigger or order.trigger_touched:
@@ -587,8 +587,8 @@ class EquityFillModel(FillModel):
                 bid, message, _, _ = self._best_effort_side(asset, order.time, ask=False)
                 if bid >= limit:
                     fill.status = OrderStatus.FILLED
-                    fill.fill_price = max(bid, limit)
-                    fill.fill_quantity = order.quantity
+                    fill.fill_price_exact = max(bid, limit)
+                    fill.fill_quantity_exact = order.quantity_exact
                     fill.message = message
         return fill
 
@@ -638,7 +638,7 @@ class EquityFillModel(FillModel):
                 if bar.period < timedelta(hours=1) and not asset.exchange.date_time_is_open(bar.time):
                     return fill
                 end_time = bar.end_time
-                fill.fill_price = bar.exact_open
+                fill.fill_price_exact = bar.exact_open
         else:
             fill.message = f"Warning: No trade information available at {asset.local_time}, order filled using Quote data"
         if local_order_time >= end_time:
@@ -647,15 +647,15 @@ class EquityFillModel(FillModel):
             return fill
         if not self.is_exchange_open(asset, False):
             return fill
-        fill.fill_quantity = order.quantity
+        fill.fill_quantity_exact = order.quantity_exact
         fill.status = OrderStatus.FILLED
         slip = _slippage(asset, order)
         is_buy = order.direction == OrderDirection.BUY
-        if fill.fill_price == 0:
+        if fill.fill_price_exact == 0:
             price, message, _, _ = self._best_effort_side(asset, order.time, ask=is_buy)
-            fill.fill_price = price
+            fill.fill_price_exact = price
             fill.message += message
-        fill.fill_price = fill.fill_price + slip if is_buy else fill.fill_price - slip
+        fill.fill_price_exact = fill.fill_price_exact + slip if is_buy else fill.fill_price_exact - slip
         return fill
 
     def market_on_close_fill(self, asset: "Security", order: Any) -> Any:
@@ -669,17 +669,17 @@ class EquityFillModel(FillModel):
         types = self.get_subscribed_types(asset)
         if TradeBar in types:
             bar = asset.cache.get_data(TradeBar)
-            fill.fill_price = bar.exact_close if bar is not None else ZERO
+            fill.fill_price_exact = bar.exact_close if bar is not None else ZERO
         else:
             fill.message = f"Warning: No trade information available at {asset.local_time}, order filled using Quote data"
         slip = _slippage(asset, order)
         is_buy = order.direction == OrderDirection.BUY
-        if fill.fill_price == 0:
+        if fill.fill_price_exact == 0:
             price, message, _, _ = self._best_effort_side(asset, order.time, ask=is_buy)
-            fill.fill_price = price
+            fill.fill_price_exact = price
             fill.message += message
-        fill.fill_price = fill.fill_price + slip if is_buy else fill.fill_price - slip
-        fill.fill_quantity = order.quantity
+        fill.fill_price_exact = fill.fill_price_exact + slip if is_buy else fill.fill_price_exact - slip
+        fill.fill_quantity_exact = order.quantity_exact
         fill.status = OrderStatus.FILLED
         return fill
 

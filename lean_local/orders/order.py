@@ -1,5 +1,10 @@
 """LEAN's order model (``Common/Orders``): the ``Order`` base class, its concrete types and ``create_order``.
 
+Money and quantity members read as ``float`` under LEAN's names, as pythonnet shows C# decimals to Python
+algorithms (``order.quantity``, ``order.limit_price``, ...); the exact Decimals the engine computes with are the
+``*_exact`` members (``order.quantity_exact``, ``order.limit_price_exact``, ``order.get_value_exact(security)``).
+Assigning the plain name accepts float/int/Decimal (floats converted like C#'s ``(decimal)double``).
+
 Field rules that matter for the result file and OrderListHash:
 
 * ``time`` / ``created_time``: UTC submission time (the algorithm's UTC time when the order was requested).
@@ -19,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from lean_local.csharp import DECIMAL_CONTEXT, ZERO, decimal_to_string, normalize, smart_rounding, to_decimal
 from lean_local.enums import DataNormalizationMode, OrderDirection, OrderStatus, OrderType, SecurityType
@@ -56,6 +61,61 @@ def as_decimal(value: Decimal | float | int | str) -> Decimal:
     return to_decimal(value)
 
 
+class DecimalAsFloat:
+    """A C# ``decimal`` member as LEAN's Python API shows it: reading gives a ``float`` (pythonnet converts decimals
+    to floats), assigning accepts float/int/Decimal. The exact value lives in ``<name>_exact`` (a Decimal), which
+    the engine reads and writes; assignments go through it, so its normalisation rules apply."""
+
+    __slots__ = ("exact_name",)
+
+    def __init__(self) -> None:
+        self.exact_name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.exact_name = f"{name}_exact"
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> DecimalAsFloat: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> float: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> DecimalAsFloat | float:
+        if instance is None:
+            return self
+        return float(getattr(instance, self.exact_name))
+
+    def __set__(self, instance: object, value: Decimal | float | int) -> None:
+        setattr(instance, self.exact_name, as_decimal(value))
+
+
+class OptionalDecimalAsFloat:
+    """:class:`DecimalAsFloat` for a C# ``decimal?`` member: ``None`` reads and writes as ``None``."""
+
+    __slots__ = ("exact_name",)
+
+    def __init__(self) -> None:
+        self.exact_name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.exact_name = f"{name}_exact"
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> OptionalDecimalAsFloat: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> float | None: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> OptionalDecimalAsFloat | float | None:
+        if instance is None:
+            return self
+        value = getattr(instance, self.exact_name)
+        return None if value is None else float(value)
+
+    def __set__(self, instance: object, value: Decimal | float | int | None) -> None:
+        setattr(instance, self.exact_name, None if value is None else as_decimal(value))
+
+
 def pascal_name(member: Any) -> str:
     """C# enum member name of one of our UPPER_SNAKE IntEnum members (``MARKET_ON_OPEN`` → ``MarketOnOpen``)."""
     return "".join(part.capitalize() for part in member.name.split("_"))
@@ -66,25 +126,31 @@ def _fmt(value: Decimal) -> str:
 
 
 class OrderSubmissionData:
-    """Bid, ask and last price of the security when the order was submitted (kept exactly as given)."""
+    """Bid, ask and last price of the security when the order was submitted (kept exactly as given; floats under
+    the plain names, exact Decimals under ``*_exact``)."""
 
-    __slots__ = ("bid_price", "ask_price", "last_price")
+    __slots__ = ("bid_price_exact", "ask_price_exact", "last_price_exact")
+
+    bid_price = DecimalAsFloat()
+    ask_price = DecimalAsFloat()
+    last_price = DecimalAsFloat()
 
     def __init__(self, bid_price: Decimal | float | int, ask_price: Decimal | float | int,
                  last_price: Decimal | float | int) -> None:
-        self.bid_price = as_decimal(bid_price)
-        self.ask_price = as_decimal(ask_price)
-        self.last_price = as_decimal(last_price)
+        self.bid_price_exact: Decimal = as_decimal(bid_price)
+        self.ask_price_exact: Decimal = as_decimal(ask_price)
+        self.last_price_exact: Decimal = as_decimal(last_price)
 
     def clone(self) -> OrderSubmissionData:
-        return OrderSubmissionData(self.bid_price, self.ask_price, self.last_price)
+        return OrderSubmissionData(self.bid_price_exact, self.ask_price_exact, self.last_price_exact)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, OrderSubmissionData) and self.bid_price == other.bid_price
-                and self.ask_price == other.ask_price and self.last_price == other.last_price)
+        return (isinstance(other, OrderSubmissionData) and self.bid_price_exact == other.bid_price_exact
+                and self.ask_price_exact == other.ask_price_exact and self.last_price_exact == other.last_price_exact)
 
     def __repr__(self) -> str:
-        return f"OrderSubmissionData(bid={self.bid_price}, ask={self.ask_price}, last={self.last_price})"
+        return (f"OrderSubmissionData(bid={self.bid_price_exact}, ask={self.ask_price_exact}, "
+                f"last={self.last_price_exact})")
 
 
 class _OrderIdSet:
@@ -117,13 +183,16 @@ class _OrderIdSet:
 class GroupOrderManager:
     """Shared state of the legs of a combo order."""
 
+    quantity = DecimalAsFloat()
+    limit_price = DecimalAsFloat()
+
     def __init__(self, *args: Any) -> None:
         """``GroupOrderManager()``, ``GroupOrderManager(leg_count, quantity, limit_price=0)`` or
         ``GroupOrderManager(id, leg_count, quantity, limit_price=0)``."""
         self.id = 0
         self.count = 0
-        self.quantity = ZERO
-        self.limit_price = ZERO
+        self.quantity_exact: Decimal = ZERO
+        self.limit_price_exact: Decimal = ZERO
         self.order_ids = _OrderIdSet()
         if not args:
             return
@@ -131,20 +200,24 @@ class GroupOrderManager:
             self.id = int(args[0])
             args = args[1:]
         self.count = int(args[0])
-        self.quantity = as_decimal(args[1])
-        self.limit_price = as_decimal(args[2]) if len(args) > 2 else ZERO
+        self.quantity_exact = as_decimal(args[1])
+        self.limit_price_exact = as_decimal(args[2]) if len(args) > 2 else ZERO
 
     @property
     def direction(self) -> OrderDirection:
-        if self.quantity > 0:
+        if self.quantity_exact > 0:
             return OrderDirection.BUY
-        if self.quantity < 0:
+        if self.quantity_exact < 0:
             return OrderDirection.SELL
         return OrderDirection.HOLD
 
     @property
-    def absolute_quantity(self) -> Decimal:
-        return abs(self.quantity)
+    def absolute_quantity_exact(self) -> Decimal:
+        return abs(self.quantity_exact)
+
+    @property
+    def absolute_quantity(self) -> float:
+        return float(self.absolute_quantity_exact)
 
 
 def _looks_like_id_form(args: tuple[Any, ...]) -> bool:
@@ -155,11 +228,15 @@ def _looks_like_id_form(args: tuple[Any, ...]) -> bool:
 
 
 class Order:
-    """Base order. Concrete types set :attr:`TYPE`; attribute names follow LEAN's Python API."""
+    """Base order. Concrete types set :attr:`TYPE`; attribute names follow LEAN's Python API: money and quantity
+    members read as floats, their exact Decimals are the ``*_exact`` members."""
 
     TYPE: ClassVar[OrderType]
     #: JSON names of the members a subclass declares, in C# declaration order (Newtonsoft writes these first)
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("type",)
+
+    price = DecimalAsFloat()
+    quantity = DecimalAsFloat()
 
     def __init__(self, symbol: Symbol | str | None = None, quantity: Decimal | float | int = 0,
                  time: datetime | date | None = None, tag: Any = "", properties: OrderProperties | None = None,
@@ -190,7 +267,7 @@ class Order:
         self.price_adjustment_mode = DataNormalizationMode.RAW
         #: not part of the pinned LEAN version's orders; kept for API compatibility with newer stubs
         self.contingency: Any = None
-        self.quantity = as_decimal(quantity)
+        self.quantity_exact = as_decimal(quantity)
 
     # -- identity / numbers -----------------------------------------------------------------------------------
 
@@ -209,28 +286,32 @@ class Order:
         return self.TYPE
 
     @property
-    def price(self) -> Decimal:
+    def price_exact(self) -> Decimal:
         return self._price
 
-    @price.setter
-    def price(self, value: Decimal | float | int) -> None:
+    @price_exact.setter
+    def price_exact(self, value: Decimal | float | int) -> None:
         self._price = normalize(as_decimal(value))
 
     @property
-    def quantity(self) -> Decimal:
+    def quantity_exact(self) -> Decimal:
         return self._quantity
 
-    @quantity.setter
-    def quantity(self, value: Decimal | float | int) -> None:
+    @quantity_exact.setter
+    def quantity_exact(self, value: Decimal | float | int) -> None:
         self._quantity = normalize(as_decimal(value))
 
     @property
-    def absolute_quantity(self) -> Decimal:
-        return abs(self.quantity)
+    def absolute_quantity_exact(self) -> Decimal:
+        return abs(self.quantity_exact)
+
+    @property
+    def absolute_quantity(self) -> float:
+        return float(self.absolute_quantity_exact)
 
     @property
     def direction(self) -> OrderDirection:
-        quantity = self.quantity
+        quantity = self.quantity_exact
         if quantity > 0:
             return OrderDirection.BUY
         if quantity < 0:
@@ -250,9 +331,13 @@ class Order:
         return self.symbol.id.security_type
 
     @property
-    def value(self) -> Decimal:
+    def value_exact(self) -> Decimal:
         """``quantity * price`` (LEAN's obsolete ``Order.Value``; still serialized)."""
-        return DECIMAL_CONTEXT.multiply(self.quantity, self.price)
+        return DECIMAL_CONTEXT.multiply(self.quantity_exact, self.price_exact)
+
+    @property
+    def value(self) -> float:
+        return float(self.value_exact)
 
     @property
     def is_marketable(self) -> bool:
@@ -265,15 +350,19 @@ class Order:
 
     # -- value ------------------------------------------------------------------------------------------------
 
-    def get_value(self, security: Any) -> Decimal:
+    def get_value_exact(self, security: Any) -> Decimal:
         """Order value in account currency: the type-specific value × conversion rate × contract multiplier."""
         value = self.get_value_impl(security)
         rate = _attr_decimal(getattr(security, "quote_currency", None), "conversion_rate", Decimal(1))
         multiplier = _attr_decimal(getattr(security, "symbol_properties", None), "contract_multiplier", Decimal(1))
         return DECIMAL_CONTEXT.multiply(DECIMAL_CONTEXT.multiply(value, rate), multiplier)
 
+    def get_value(self, security: Any) -> float:
+        """:meth:`get_value_exact` as a float (LEAN's ``Order.GetValue`` seen from Python)."""
+        return float(self.get_value_exact(security))
+
     def get_value_impl(self, security: Any) -> Decimal:
-        return DECIMAL_CONTEXT.multiply(self.quantity, as_decimal(security.price))
+        return DECIMAL_CONTEXT.multiply(self.quantity_exact, _security_price(security))
 
     def get_default_tag(self) -> str:
         return ""
@@ -283,8 +372,8 @@ class Order:
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         if request.order_id != self.id:
             raise ValueError("Attempted to apply updates to the incorrect order!")
-        if request.quantity is not None:
-            self.quantity = request.quantity
+        if request.quantity_exact is not None:
+            self.quantity_exact = request.quantity_exact
         if request.tag is not None:
             self.tag = request.tag
 
@@ -307,9 +396,9 @@ class Order:
         order.canceled_time = self.canceled_time
         order.broker_id = list(self.broker_id)
         order.contingent_id = self.contingent_id
-        order.price = self.price
+        order.price_exact = self.price_exact
         order.price_currency = self.price_currency
-        order.quantity = self.quantity
+        order.quantity_exact = self.quantity_exact
         order.status = self.status
         order.symbol = self.symbol
         order.tag = self.tag
@@ -335,40 +424,40 @@ class Order:
         order_type = request.order_type
         order: Order
         if order_type == OrderType.MARKET:
-            order = MarketOrder(request.symbol, request.quantity, request.time, request.tag, request.order_properties)
+            order = MarketOrder(request.symbol, request.quantity_exact, request.time, request.tag, request.order_properties)
         elif order_type == OrderType.LIMIT:
-            order = LimitOrder(request.symbol, request.quantity, request.limit_price, request.time, request.tag,
-                               request.order_properties)
+            order = LimitOrder(request.symbol, request.quantity_exact, request.limit_price_exact, request.time,
+                               request.tag, request.order_properties)
         elif order_type == OrderType.STOP_MARKET:
-            order = StopMarketOrder(request.symbol, request.quantity, request.stop_price, request.time, request.tag,
-                                    request.order_properties)
+            order = StopMarketOrder(request.symbol, request.quantity_exact, request.stop_price_exact, request.time,
+                                    request.tag, request.order_properties)
         elif order_type == OrderType.STOP_LIMIT:
-            order = StopLimitOrder(request.symbol, request.quantity, request.stop_price, request.limit_price,
-                                   request.time, request.tag, request.order_properties)
+            order = StopLimitOrder(request.symbol, request.quantity_exact, request.stop_price_exact,
+                                   request.limit_price_exact, request.time, request.tag, request.order_properties)
         elif order_type == OrderType.TRAILING_STOP:
-            order = TrailingStopOrder(request.symbol, request.quantity, request.stop_price, request.trailing_amount,
-                                      request.trailing_as_percentage, request.time, request.tag,
-                                      request.order_properties)
+            order = TrailingStopOrder(request.symbol, request.quantity_exact, request.stop_price_exact,
+                                      request.trailing_amount_exact, request.trailing_as_percentage, request.time,
+                                      request.tag, request.order_properties)
         elif order_type == OrderType.LIMIT_IF_TOUCHED:
-            order = LimitIfTouchedOrder(request.symbol, request.quantity, request.trigger_price, request.limit_price,
-                                        request.time, request.tag, request.order_properties)
+            order = LimitIfTouchedOrder(request.symbol, request.quantity_exact, request.trigger_price_exact,
+                                        request.limit_price_exact, request.time, request.tag, request.order_properties)
         elif order_type == OrderType.MARKET_ON_OPEN:
-            order = MarketOnOpenOrder(request.symbol, request.quantity, request.time, request.tag,
+            order = MarketOnOpenOrder(request.symbol, request.quantity_exact, request.time, request.tag,
                                       request.order_properties)
         elif order_type == OrderType.MARKET_ON_CLOSE:
-            order = MarketOnCloseOrder(request.symbol, request.quantity, request.time, request.tag,
+            order = MarketOnCloseOrder(request.symbol, request.quantity_exact, request.time, request.tag,
                                        request.order_properties)
         elif order_type == OrderType.OPTION_EXERCISE:
-            order = OptionExerciseOrder(request.symbol, request.quantity, request.time, request.tag,
+            order = OptionExerciseOrder(request.symbol, request.quantity_exact, request.time, request.tag,
                                         request.order_properties)
         elif order_type == OrderType.COMBO_LIMIT:
-            order = ComboLimitOrder(request.symbol, request.quantity, request.limit_price, request.time,
+            order = ComboLimitOrder(request.symbol, request.quantity_exact, request.limit_price_exact, request.time,
                                     request.group_order_manager, request.tag, request.order_properties)
         elif order_type == OrderType.COMBO_LEG_LIMIT:
-            order = ComboLegLimitOrder(request.symbol, request.quantity, request.limit_price, request.time,
+            order = ComboLegLimitOrder(request.symbol, request.quantity_exact, request.limit_price_exact, request.time,
                                        request.group_order_manager, request.tag, request.order_properties)
         elif order_type == OrderType.COMBO_MARKET:
-            order = ComboMarketOrder(request.symbol, request.quantity, request.time, request.group_order_manager,
+            order = ComboMarketOrder(request.symbol, request.quantity_exact, request.time, request.group_order_manager,
                                      request.tag, request.order_properties)
         else:
             raise ValueError(f"Unknown order type {order_type!r}")
@@ -380,9 +469,9 @@ class Order:
 
     def to_string(self) -> str:
         tag = f": {self.tag}" if self.tag else ""
-        units = "" if self.quantity == 1 else "s"
+        units = "" if self.quantity_exact == 1 else "s"
         return (f"OrderId: {self.id} (BrokerId: {','.join(self.broker_id)}) {pascal_name(self.status)} "
-                f"{pascal_name(self.type)} order for {_fmt(self.quantity)} unit{units} of {self.symbol}{tag}")
+                f"{pascal_name(self.type)} order for {_fmt(self.quantity_exact)} unit{units} of {self.symbol}{tag}")
 
     def __str__(self) -> str:
         return self.to_string()
@@ -402,6 +491,13 @@ def _attr_decimal(owner: Any, name: str, default: Decimal) -> Decimal:
         return default
     value = getattr(owner, name, None)
     return default if value is None else as_decimal(value)
+
+
+def _security_price(security: Any) -> Decimal:
+    """The security's exact price: its cache's Decimal when it has one, else its (float) ``price``."""
+    cache = getattr(security, "cache", None)
+    price = getattr(cache, "price", None) if cache is not None else None
+    return as_decimal(security.price if price is None else price)
 
 
 def _currency(order: Order) -> str:
@@ -436,7 +532,7 @@ class MarketOrder(Order):
         price = params.pop("price", price)
         super().__init__(**params)
         if price is not None:
-            self.price = price
+            self.price_exact = price
 
 
 class MarketOnOpenOrder(Order):
@@ -457,10 +553,10 @@ class OptionExerciseOrder(Order):
     def get_value_impl(self, security: Any) -> Decimal:
         """Exercise quantity × price ÷ contract multiplier (price is the strike once exercised in the money)."""
         get_exercise_quantity = getattr(security, "get_exercise_quantity", None)
-        exercise_quantity = (as_decimal(get_exercise_quantity(self.quantity)) if get_exercise_quantity is not None
-                             else self.quantity)
+        exercise_quantity = (as_decimal(get_exercise_quantity(self.quantity_exact)) if get_exercise_quantity is not None
+                             else self.quantity_exact)
         multiplier = _attr_decimal(getattr(security, "symbol_properties", None), "contract_multiplier", Decimal(1))
-        return DECIMAL_CONTEXT.divide(DECIMAL_CONTEXT.multiply(exercise_quantity, self.price), multiplier)
+        return DECIMAL_CONTEXT.divide(DECIMAL_CONTEXT.multiply(exercise_quantity, self.price_exact), multiplier)
 
 
 def _limit_value(quantity: Decimal, limit_price: Decimal, price: Decimal) -> Decimal:
@@ -476,12 +572,14 @@ class LimitOrder(Order):
     TYPE = OrderType.LIMIT
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("limitPrice", "type")
 
+    limit_price = DecimalAsFloat()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``LimitOrder(symbol, quantity, limit_price, time, tag="", properties=None)``."""
         params = _positional(args, kwargs, ("symbol", "quantity", "limit_price", "time", "tag", "properties"))
         limit_price = params.pop("limit_price", ZERO)
         super().__init__(**params)
-        self.limit_price: Decimal = as_decimal(limit_price)
+        self.limit_price_exact: Decimal = as_decimal(limit_price)
 
     @property
     def is_marketable(self) -> bool:
@@ -489,56 +587,61 @@ class LimitOrder(Order):
         if data is None:
             return False
         direction = self.direction
-        return (direction == OrderDirection.BUY and self.limit_price >= data.ask_price) or (
-            direction == OrderDirection.SELL and self.limit_price <= data.bid_price
+        return (direction == OrderDirection.BUY and self.limit_price_exact >= data.ask_price_exact) or (
+            direction == OrderDirection.SELL and self.limit_price_exact <= data.bid_price_exact
         )
 
     def get_value_impl(self, security: Any) -> Decimal:
-        return _limit_value(self.quantity, self.limit_price, as_decimal(security.price))
+        return _limit_value(self.quantity_exact, self.limit_price_exact, _security_price(security))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.limit_price is not None:
-            self.limit_price = as_decimal(request.limit_price)
+        if request.limit_price_exact is not None:
+            self.limit_price_exact = request.limit_price_exact
 
     def _copy_derived(self, order: Order) -> None:
         assert isinstance(order, LimitOrder)
-        order.limit_price = self.limit_price
+        order.limit_price_exact = self.limit_price_exact
 
     def to_string(self) -> str:
-        return f"{super().to_string()} at limit {_currency(self)}{_fmt(smart_rounding(self.limit_price))}"
+        return f"{super().to_string()} at limit {_currency(self)}{_fmt(smart_rounding(self.limit_price_exact))}"
 
 
 class StopMarketOrder(Order):
     TYPE = OrderType.STOP_MARKET
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("stopPrice", "type")
 
+    stop_price = DecimalAsFloat()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``StopMarketOrder(symbol, quantity, stop_price, time, tag="", properties=None)``."""
         params = _positional(args, kwargs, ("symbol", "quantity", "stop_price", "time", "tag", "properties"))
         stop_price = params.pop("stop_price", ZERO)
         super().__init__(**params)
-        self.stop_price: Decimal = as_decimal(stop_price)
+        self.stop_price_exact: Decimal = as_decimal(stop_price)
 
     def get_value_impl(self, security: Any) -> Decimal:
-        return _limit_value(self.quantity, self.stop_price, as_decimal(security.price))
+        return _limit_value(self.quantity_exact, self.stop_price_exact, _security_price(security))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.stop_price is not None:
-            self.stop_price = as_decimal(request.stop_price)
+        if request.stop_price_exact is not None:
+            self.stop_price_exact = request.stop_price_exact
 
     def _copy_derived(self, order: Order) -> None:
         assert isinstance(order, StopMarketOrder)
-        order.stop_price = self.stop_price
+        order.stop_price_exact = self.stop_price_exact
 
     def to_string(self) -> str:
-        return f"{super().to_string()} at stop {_currency(self)}{_fmt(smart_rounding(self.stop_price))}"
+        return f"{super().to_string()} at stop {_currency(self)}{_fmt(smart_rounding(self.stop_price_exact))}"
 
 
 class StopLimitOrder(Order):
     TYPE = OrderType.STOP_LIMIT
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("stopPrice", "stopTriggered", "limitPrice", "type")
+
+    stop_price = DecimalAsFloat()
+    limit_price = DecimalAsFloat()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``StopLimitOrder(symbol, quantity, stop_price, limit_price, time, tag="", properties=None)``."""
@@ -547,35 +650,38 @@ class StopLimitOrder(Order):
         stop_price = params.pop("stop_price", ZERO)
         limit_price = params.pop("limit_price", ZERO)
         super().__init__(**params)
-        self.stop_price: Decimal = as_decimal(stop_price)
-        self.limit_price: Decimal = as_decimal(limit_price)
+        self.stop_price_exact: Decimal = as_decimal(stop_price)
+        self.limit_price_exact: Decimal = as_decimal(limit_price)
         self.stop_triggered = False
 
     def get_value_impl(self, security: Any) -> Decimal:
-        return _limit_value(self.quantity, self.limit_price, as_decimal(security.price))
+        return _limit_value(self.quantity_exact, self.limit_price_exact, _security_price(security))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.stop_price is not None:
-            self.stop_price = as_decimal(request.stop_price)
-        if request.limit_price is not None:
-            self.limit_price = as_decimal(request.limit_price)
+        if request.stop_price_exact is not None:
+            self.stop_price_exact = request.stop_price_exact
+        if request.limit_price_exact is not None:
+            self.limit_price_exact = request.limit_price_exact
 
     def _copy_derived(self, order: Order) -> None:
         assert isinstance(order, StopLimitOrder)
-        order.stop_price = self.stop_price
-        order.limit_price = self.limit_price
+        order.stop_price_exact = self.stop_price_exact
+        order.limit_price_exact = self.limit_price_exact
         order.stop_triggered = self.stop_triggered
 
     def to_string(self) -> str:
         currency = _currency(self)
-        return (f"{super().to_string()} at stop {currency}{_fmt(smart_rounding(self.stop_price))} "
-                f"limit {currency}{_fmt(smart_rounding(self.limit_price))}")
+        return (f"{super().to_string()} at stop {currency}{_fmt(smart_rounding(self.stop_price_exact))} "
+                f"limit {currency}{_fmt(smart_rounding(self.limit_price_exact))}")
 
 
 class LimitIfTouchedOrder(Order):
     TYPE = OrderType.LIMIT_IF_TOUCHED
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("type", "triggerPrice", "limitPrice", "triggerTouched")
+
+    trigger_price = DecimalAsFloat()
+    limit_price = DecimalAsFloat()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``LimitIfTouchedOrder(symbol, quantity, trigger_price, limit_price, time, tag="", properties=None)``."""
@@ -584,30 +690,30 @@ class LimitIfTouchedOrder(Order):
         trigger_price = params.pop("trigger_price", ZERO)
         limit_price = params.pop("limit_price", ZERO)
         super().__init__(**params)
-        self.trigger_price: Decimal = as_decimal(trigger_price if trigger_price is not None else ZERO)
-        self.limit_price: Decimal = as_decimal(limit_price)
+        self.trigger_price_exact: Decimal = as_decimal(trigger_price if trigger_price is not None else ZERO)
+        self.limit_price_exact: Decimal = as_decimal(limit_price)
         self.trigger_touched = False
 
     def get_value_impl(self, security: Any) -> Decimal:
-        return _limit_value(self.quantity, self.limit_price, as_decimal(security.price))
+        return _limit_value(self.quantity_exact, self.limit_price_exact, _security_price(security))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.trigger_price is not None:
-            self.trigger_price = as_decimal(request.trigger_price)
-        if request.limit_price is not None:
-            self.limit_price = as_decimal(request.limit_price)
+        if request.trigger_price_exact is not None:
+            self.trigger_price_exact = request.trigger_price_exact
+        if request.limit_price_exact is not None:
+            self.limit_price_exact = request.limit_price_exact
 
     def _copy_derived(self, order: Order) -> None:
         assert isinstance(order, LimitIfTouchedOrder)
-        order.trigger_price = self.trigger_price
-        order.limit_price = self.limit_price
+        order.trigger_price_exact = self.trigger_price_exact
+        order.limit_price_exact = self.limit_price_exact
         order.trigger_touched = self.trigger_touched
 
     def to_string(self) -> str:
         currency = _currency(self)
-        return (f"{super().to_string()} at trigger {currency}{_fmt(smart_rounding(self.trigger_price))} "
-                f"limit {currency}{_fmt(smart_rounding(self.limit_price))}")
+        return (f"{super().to_string()} at trigger {currency}{_fmt(smart_rounding(self.trigger_price_exact))} "
+                f"limit {currency}{_fmt(smart_rounding(self.limit_price_exact))}")
 
 
 def trailing_amount_text(trailing_amount: Decimal, as_percentage: bool, currency: str) -> str:
@@ -620,6 +726,8 @@ class TrailingStopOrder(StopMarketOrder):
     TYPE = OrderType.TRAILING_STOP
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("trailingAmount", "trailingAsPercentage", "type", "stopPrice")
 
+    trailing_amount = DecimalAsFloat()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``TrailingStopOrder(symbol, quantity, stop_price, trailing_amount, trailing_as_percentage, time,
         tag="", properties=None)`` or ``TrailingStopOrder(symbol, quantity, trailing_amount,
@@ -631,27 +739,29 @@ class TrailingStopOrder(StopMarketOrder):
         trailing_amount = params.pop("trailing_amount", ZERO)
         trailing_as_percentage = params.pop("trailing_as_percentage", False)
         super().__init__(**params)
-        self.trailing_amount: Decimal = as_decimal(trailing_amount)
+        self.trailing_amount_exact: Decimal = as_decimal(trailing_amount)
         self.trailing_as_percentage = bool(trailing_as_percentage)
 
     def get_default_tag(self) -> str:
-        return f"Trailing Amount: {trailing_amount_text(self.trailing_amount, self.trailing_as_percentage, _currency(self))}"
+        text = trailing_amount_text(self.trailing_amount_exact, self.trailing_as_percentage, _currency(self))
+        return f"Trailing Amount: {text}"
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.trailing_amount is not None:
-            self.trailing_amount = as_decimal(request.trailing_amount)
+        if request.trailing_amount_exact is not None:
+            self.trailing_amount_exact = request.trailing_amount_exact
 
     def _copy_derived(self, order: Order) -> None:
         assert isinstance(order, TrailingStopOrder)
-        order.stop_price = self.stop_price
-        order.trailing_amount = self.trailing_amount
+        order.stop_price_exact = self.stop_price_exact
+        order.trailing_amount_exact = self.trailing_amount_exact
         order.trailing_as_percentage = self.trailing_as_percentage
 
     def to_string(self) -> str:
         currency = _currency(self)
-        return (f"{Order.to_string(self)} at stop {currency}{_fmt(smart_rounding(self.stop_price))}. "
-                f"Trailing amount: {trailing_amount_text(self.trailing_amount, self.trailing_as_percentage, currency)}")
+        trailing = trailing_amount_text(self.trailing_amount_exact, self.trailing_as_percentage, currency)
+        return (f"{Order.to_string(self)} at stop {currency}{_fmt(smart_rounding(self.stop_price_exact))}. "
+                f"Trailing amount: {trailing}")
 
     @staticmethod
     def try_update_stop_price(current_market_price: Decimal, current_stop_price: Decimal, trailing_amount: Decimal,
@@ -690,29 +800,29 @@ class ComboOrder(Order):
         self._ratio = ZERO
         super().__init__(symbol, 0, time, tag, properties, group_order_manager)
         self.group_order_manager = group_order_manager
-        self.quantity = as_decimal(quantity)
+        self.quantity_exact = as_decimal(quantity)
 
     @property
-    def quantity(self) -> Decimal:
+    def quantity_exact(self) -> Decimal:
         ratio = getattr(self, "_ratio", ZERO)
         manager = self.group_order_manager
-        value = DECIMAL_CONTEXT.multiply(ratio, manager.quantity) if manager is not None else ratio
+        value = DECIMAL_CONTEXT.multiply(ratio, manager.quantity_exact) if manager is not None else ratio
         return normalize(value)
 
-    @quantity.setter
-    def quantity(self, value: Decimal | float | int) -> None:
+    @quantity_exact.setter
+    def quantity_exact(self, value: Decimal | float | int) -> None:
         amount = as_decimal(value)
         manager = getattr(self, "group_order_manager", None)
-        self._ratio = DECIMAL_CONTEXT.divide(amount, manager.quantity) if manager is not None and manager.quantity != 0 \
-            else amount
+        group_quantity = manager.quantity_exact if manager is not None else ZERO
+        self._ratio = DECIMAL_CONTEXT.divide(amount, group_quantity) if group_quantity != 0 else amount
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         if request.order_id != self.id:
             raise ValueError("Attempted to apply updates to the incorrect order!")
         if request.tag is not None:
             self.tag = request.tag
-        if request.quantity is not None and self.group_order_manager is not None:
-            self.group_order_manager.quantity = as_decimal(request.quantity)
+        if request.quantity_exact is not None and self.group_order_manager is not None:
+            self.group_order_manager.quantity_exact = request.quantity_exact
 
     def copy_to(self, order: Order) -> None:
         super().copy_to(order)
@@ -735,16 +845,16 @@ class ComboLimitOrder(ComboOrder):
                  properties: OrderProperties | None = None) -> None:
         super().__init__(symbol, quantity, time, group_order_manager, tag, properties)
         if group_order_manager is not None:
-            group_order_manager.limit_price = as_decimal(limit_price)
+            group_order_manager.limit_price_exact = as_decimal(limit_price)
 
     def get_value_impl(self, security: Any) -> Decimal:
-        limit = self.group_order_manager.limit_price if self.group_order_manager is not None else ZERO
-        return _limit_value(self.quantity, limit, as_decimal(security.price))
+        limit = self.group_order_manager.limit_price_exact if self.group_order_manager is not None else ZERO
+        return _limit_value(self.quantity_exact, limit, _security_price(security))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.limit_price is not None and self.group_order_manager is not None:
-            self.group_order_manager.limit_price = as_decimal(request.limit_price)
+        if request.limit_price_exact is not None and self.group_order_manager is not None:
+            self.group_order_manager.limit_price_exact = request.limit_price_exact
 
 
 class ComboLegLimitOrder(ComboOrder):
@@ -753,24 +863,26 @@ class ComboLegLimitOrder(ComboOrder):
     TYPE = OrderType.COMBO_LEG_LIMIT
     _DERIVED_JSON: ClassVar[tuple[str, ...]] = ("type", "limitPrice", "quantity")
 
+    limit_price = DecimalAsFloat()
+
     def __init__(self, symbol: Symbol | str | None = None, quantity: Decimal | float | int = 0,
                  limit_price: Decimal | float | int = 0, time: datetime | date | None = None,
                  group_order_manager: GroupOrderManager | None = None, tag: str | None = "",
                  properties: OrderProperties | None = None) -> None:
         super().__init__(symbol, quantity, time, group_order_manager, tag, properties)
-        self.limit_price: Decimal = as_decimal(limit_price)
+        self.limit_price_exact: Decimal = as_decimal(limit_price)
 
     def get_value_impl(self, security: Any) -> Decimal:
-        return _limit_value(self.quantity, self.limit_price, as_decimal(security.price))
+        return _limit_value(self.quantity_exact, self.limit_price_exact, _security_price(security))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         super().apply_update_order_request(request)
-        if request.limit_price is not None:
-            self.limit_price = as_decimal(request.limit_price)
+        if request.limit_price_exact is not None:
+            self.limit_price_exact = request.limit_price_exact
 
     def _copy_derived(self, order: Order) -> None:
         assert isinstance(order, ComboLegLimitOrder)
-        order.limit_price = self.limit_price
+        order.limit_price_exact = self.limit_price_exact
 
 
 ORDER_CLASSES: dict[OrderType, type[Order]] = {
@@ -794,6 +906,7 @@ __all__ = [
     "ComboLimitOrder",
     "ComboMarketOrder",
     "ComboOrder",
+    "DecimalAsFloat",
     "GroupOrderManager",
     "LimitIfTouchedOrder",
     "LimitOrder",
@@ -802,6 +915,7 @@ __all__ = [
     "MarketOrder",
     "ORDER_CLASSES",
     "OptionExerciseOrder",
+    "OptionalDecimalAsFloat",
     "Order",
     "OrderSubmissionData",
     "StopLimitOrder",

@@ -2,7 +2,8 @@
 
 The transaction handler fills in, for every event, the order's current ``quantity`` and its limit/stop/trigger
 prices and trailing amount (for the order types that have them), and numbers events per order (``id`` = 1, 2, …).
-Prices and quantities are normalized on assignment; ``None`` never overwrites an optional price.
+Prices and quantities are normalized on assignment; ``None`` never overwrites an optional price. As in LEAN's
+Python API they read as floats; the exact Decimals are the ``*_exact`` members.
 """
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from lean_local.csharp import ZERO, decimal_to_string, normalize, smart_rounding
 from lean_local.enums import OrderDirection, OrderStatus
-from lean_local.orders.order import Order, as_decimal, currency_symbol, pascal_name, trailing_amount_text
+from lean_local.orders.order import (
+    DecimalAsFloat,
+    OptionalDecimalAsFloat,
+    Order,
+    as_decimal,
+    currency_symbol,
+    pascal_name,
+    trailing_amount_text,
+)
 from lean_local.securities.identifier import is_option_type
 from lean_local.securities.symbol import Symbol, to_symbol
 
@@ -50,6 +59,14 @@ class OrderEvent:
       message="")``
     """
 
+    fill_price = DecimalAsFloat()
+    fill_quantity = DecimalAsFloat()
+    quantity = DecimalAsFloat()
+    stop_price = OptionalDecimalAsFloat()
+    trigger_price = OptionalDecimalAsFloat()
+    limit_price = OptionalDecimalAsFloat()
+    trailing_amount = OptionalDecimalAsFloat()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.order_id = 0
         self.id = 0
@@ -83,10 +100,10 @@ class OrderEvent:
             self.order_id = order.id
             self.symbol = order.symbol
             self.status = order.status
-            self.quantity = order.quantity
+            self.quantity_exact = order.quantity_exact
             self.direction = order.direction
-            self.fill_quantity = ZERO
-            self.fill_price = ZERO
+            self.fill_quantity_exact = ZERO
+            self.fill_price_exact = ZERO
             self.fill_price_currency = order.price_currency
             self.utc_time = _as_datetime(params["utc_time"])
             self.order_fee = params["order_fee"]
@@ -102,9 +119,9 @@ class OrderEvent:
         self.utc_time = _as_datetime(params["utc_time"])
         self.status = OrderStatus(params["status"])
         self.direction = OrderDirection(params["direction"])
-        self.fill_price = params["fill_price"]
+        self.fill_price_exact = params["fill_price"]
         self.fill_price_currency = ""
-        self.fill_quantity = params["fill_quantity"]
+        self.fill_quantity_exact = params["fill_quantity"]
         self.order_fee = params["order_fee"]
         self.message = params.get("message", "")
         self.is_assignment = False
@@ -112,66 +129,70 @@ class OrderEvent:
     # -- normalized numbers -----------------------------------------------------------------------------------
 
     @property
-    def fill_price(self) -> Decimal:
+    def fill_price_exact(self) -> Decimal:
         return self._fill_price
 
-    @fill_price.setter
-    def fill_price(self, value: Decimal | float | int) -> None:
+    @fill_price_exact.setter
+    def fill_price_exact(self, value: Decimal | float | int) -> None:
         self._fill_price = normalize(as_decimal(value))
 
     @property
-    def fill_quantity(self) -> Decimal:
+    def fill_quantity_exact(self) -> Decimal:
         return self._fill_quantity
 
-    @fill_quantity.setter
-    def fill_quantity(self, value: Decimal | float | int) -> None:
+    @fill_quantity_exact.setter
+    def fill_quantity_exact(self, value: Decimal | float | int) -> None:
         self._fill_quantity = normalize(as_decimal(value))
 
     @property
-    def absolute_fill_quantity(self) -> Decimal:
+    def absolute_fill_quantity_exact(self) -> Decimal:
         return abs(self._fill_quantity)
 
     @property
-    def quantity(self) -> Decimal:
+    def absolute_fill_quantity(self) -> float:
+        return float(self.absolute_fill_quantity_exact)
+
+    @property
+    def quantity_exact(self) -> Decimal:
         return self._quantity
 
-    @quantity.setter
-    def quantity(self, value: Decimal | float | int) -> None:
+    @quantity_exact.setter
+    def quantity_exact(self, value: Decimal | float | int) -> None:
         self._quantity = normalize(as_decimal(value))
 
     @property
-    def stop_price(self) -> Decimal | None:
+    def stop_price_exact(self) -> Decimal | None:
         return self._stop_price
 
-    @stop_price.setter
-    def stop_price(self, value: Decimal | float | int | None) -> None:
+    @stop_price_exact.setter
+    def stop_price_exact(self, value: Decimal | float | int | None) -> None:
         if value is not None:
             self._stop_price = _opt(value)
 
     @property
-    def trigger_price(self) -> Decimal | None:
+    def trigger_price_exact(self) -> Decimal | None:
         return self._trigger_price
 
-    @trigger_price.setter
-    def trigger_price(self, value: Decimal | float | int | None) -> None:
+    @trigger_price_exact.setter
+    def trigger_price_exact(self, value: Decimal | float | int | None) -> None:
         if value is not None:
             self._trigger_price = _opt(value)
 
     @property
-    def limit_price(self) -> Decimal | None:
+    def limit_price_exact(self) -> Decimal | None:
         return self._limit_price
 
-    @limit_price.setter
-    def limit_price(self, value: Decimal | float | int | None) -> None:
+    @limit_price_exact.setter
+    def limit_price_exact(self, value: Decimal | float | int | None) -> None:
         if value is not None:
             self._limit_price = _opt(value)
 
     @property
-    def trailing_amount(self) -> Decimal | None:
+    def trailing_amount_exact(self) -> Decimal | None:
         return self._trailing_amount
 
-    @trailing_amount.setter
-    def trailing_amount(self, value: Decimal | float | int | None) -> None:
+    @trailing_amount_exact.setter
+    def trailing_amount_exact(self, value: Decimal | float | int | None) -> None:
         if value is not None:
             self._trailing_amount = _opt(value)
 
@@ -187,11 +208,15 @@ class OrderEvent:
     # -- helpers ----------------------------------------------------------------------------------------------
 
     @property
-    def order_fee_amount(self) -> Decimal:
+    def order_fee_amount_exact(self) -> Decimal:
         fee = self.order_fee
         if fee is None:
             return ZERO
         return fee_amount(fee)
+
+    @property
+    def order_fee_amount(self) -> float:
+        return float(self.order_fee_amount_exact)
 
     def clone(self) -> OrderEvent:
         return copy.copy(self)
@@ -200,28 +225,28 @@ class OrderEvent:
         currency = currency_symbol(self.fill_price_currency)
         if short:
             parts = [f"{_invariant_datetime(self.utc_time)} OID:{self.order_id} {self.symbol.value} "
-                     f"{pascal_name(self.status)} Q:{decimal_to_string(self.quantity)}"]
+                     f"{pascal_name(self.status)} Q:{decimal_to_string(self._quantity)}"]
         else:
             parts = [f"Time: {_invariant_datetime(self.utc_time)} OrderID: {self.order_id} EventID: {self.id} "
                      f"Symbol: {self.symbol.value} Status: {pascal_name(self.status)} "
-                     f"Quantity: {decimal_to_string(self.quantity)}"]
+                     f"Quantity: {decimal_to_string(self._quantity)}"]
         labels = (("FQ:", "FP:", "LP:", "SP:", "TA: ", "TP:", "OF:", "M:", "IA:") if short else
                   ("FillQuantity: ", "FillPrice: ", "LimitPrice: ", "StopPrice: ", "TrailingAmount: ",
                    "TriggerPrice: ", "OrderFee: ", "Message: ", "IsAssignment: "))
-        if self.fill_quantity != 0:
-            parts.append(f"{labels[0]}{decimal_to_string(self.fill_quantity)}")
-            parts.append(f"{labels[1]}{currency}{decimal_to_string(smart_rounding(self.fill_price))}")
-        if self.limit_price is not None:
-            parts.append(f"{labels[2]}{currency}{decimal_to_string(smart_rounding(self.limit_price))}")
-        if self.stop_price is not None:
-            parts.append(f"{labels[3]}{currency}{decimal_to_string(smart_rounding(self.stop_price))}")
-        if self.trailing_amount is not None:
-            text = trailing_amount_text(self.trailing_amount, bool(self.trailing_as_percentage), currency)
+        if self._fill_quantity != 0:
+            parts.append(f"{labels[0]}{decimal_to_string(self._fill_quantity)}")
+            parts.append(f"{labels[1]}{currency}{decimal_to_string(smart_rounding(self._fill_price))}")
+        if self._limit_price is not None:
+            parts.append(f"{labels[2]}{currency}{decimal_to_string(smart_rounding(self._limit_price))}")
+        if self._stop_price is not None:
+            parts.append(f"{labels[3]}{currency}{decimal_to_string(smart_rounding(self._stop_price))}")
+        if self._trailing_amount is not None:
+            text = trailing_amount_text(self._trailing_amount, bool(self.trailing_as_percentage), currency)
             parts.append(f"{labels[4]}{text}")
-        if self.trigger_price is not None:
-            parts.append(f"{labels[5]}{currency}{decimal_to_string(smart_rounding(self.trigger_price))}")
-        if self.order_fee is not None and self.order_fee_amount != 0:
-            fee_text = f"{decimal_to_string(normalize(self.order_fee_amount))} {self.order_fee.value.currency}"
+        if self._trigger_price is not None:
+            parts.append(f"{labels[5]}{currency}{decimal_to_string(smart_rounding(self._trigger_price))}")
+        if self.order_fee is not None and self.order_fee_amount_exact != 0:
+            fee_text = f"{decimal_to_string(normalize(self.order_fee_amount_exact))} {self.order_fee.value.currency}"
             parts.append(f"{labels[6]}{currency if short else ''}{fee_text}")
         if self.message:
             parts.append(f"{labels[7]}{self.message}")

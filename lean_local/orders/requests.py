@@ -1,4 +1,6 @@
-"""Order requests and responses (LEAN's ``OrderRequest`` family, ``UpdateOrderFields``, ``OrderResponse``)."""
+"""Order requests and responses (LEAN's ``OrderRequest`` family, ``UpdateOrderFields``, ``OrderResponse``).
+
+Prices and quantities read as floats (LEAN's Python API); the exact Decimals are the ``*_exact`` members."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from lean_local.csharp import ZERO, decimal_to_string, smart_rounding
 from lean_local.enums import OrderRequestStatus, OrderRequestType, OrderResponseErrorCode, OrderType, SecurityType
-from lean_local.orders.order import as_decimal, pascal_name
+from lean_local.orders.order import DecimalAsFloat, OptionalDecimalAsFloat, as_decimal, pascal_name
 from lean_local.securities.symbol import Symbol, to_symbol
 
 if TYPE_CHECKING:
@@ -171,6 +173,12 @@ class SubmitOrderRequest(OrderRequest):
 
     ORDER_REQUEST_TYPE = OrderRequestType.SUBMIT
 
+    quantity = DecimalAsFloat()
+    stop_price = DecimalAsFloat()
+    limit_price = DecimalAsFloat()
+    trigger_price = DecimalAsFloat()
+    trailing_amount = DecimalAsFloat()
+
     def __init__(self, order_type: OrderType, security_type: SecurityType, symbol: Symbol | str | None,
                  quantity: Decimal | float | int, stop_price: Decimal | float | int, limit_price: Decimal | float | int,
                  *args: Any, **kwargs: Any) -> None:
@@ -190,11 +198,11 @@ class SubmitOrderRequest(OrderRequest):
         self.order_type = OrderType(order_type)
         self.security_type = SecurityType(security_type)
         self.symbol = to_symbol(symbol) if symbol is not None else Symbol.EMPTY
-        self.quantity = as_decimal(quantity)
-        self.stop_price = as_decimal(stop_price)
-        self.limit_price = as_decimal(limit_price)
-        self.trigger_price = as_decimal(params.get("trigger_price") or ZERO)
-        self.trailing_amount = as_decimal(params.get("trailing_amount") or ZERO)
+        self.quantity_exact: Decimal = as_decimal(quantity)
+        self.stop_price_exact: Decimal = as_decimal(stop_price)
+        self.limit_price_exact: Decimal = as_decimal(limit_price)
+        self.trigger_price_exact: Decimal = as_decimal(params.get("trigger_price") or ZERO)
+        self.trailing_amount_exact: Decimal = as_decimal(params.get("trailing_amount") or ZERO)
         self.trailing_as_percentage = bool(params.get("trailing_as_percentage", False))
         self.order_properties: OrderProperties | None = params.get("properties")
         self.group_order_manager: GroupOrderManager | None = params.get("group_order_manager")
@@ -212,47 +220,60 @@ class SubmitOrderRequest(OrderRequest):
 
 
 class UpdateOrderFields:
-    """The fields an update may change; ``None`` leaves a field as it is."""
+    """The fields an update may change; ``None`` leaves a field as it is. Values given as floats are converted
+    like C#'s ``(decimal)double`` when set."""
+
+    quantity = OptionalDecimalAsFloat()
+    limit_price = OptionalDecimalAsFloat()
+    stop_price = OptionalDecimalAsFloat()
+    trigger_price = OptionalDecimalAsFloat()
+    trailing_amount = OptionalDecimalAsFloat()
 
     def __init__(self, quantity: Decimal | float | int | None = None, limit_price: Decimal | float | int | None = None,
                  stop_price: Decimal | float | int | None = None, trigger_price: Decimal | float | int | None = None,
                  trailing_amount: Decimal | float | int | None = None, tag: str | None = None) -> None:
-        self.quantity = quantity
-        self.limit_price = limit_price
-        self.stop_price = stop_price
-        self.trigger_price = trigger_price
-        self.trailing_amount = trailing_amount
+        self.quantity_exact: Decimal | None = _optional_decimal(quantity)
+        self.limit_price_exact: Decimal | None = _optional_decimal(limit_price)
+        self.stop_price_exact: Decimal | None = _optional_decimal(stop_price)
+        self.trigger_price_exact: Decimal | None = _optional_decimal(trigger_price)
+        self.trailing_amount_exact: Decimal | None = _optional_decimal(trailing_amount)
         self.tag = tag
 
 
 class UpdateOrderRequest(OrderRequest):
     ORDER_REQUEST_TYPE = OrderRequestType.UPDATE
 
+    quantity = OptionalDecimalAsFloat()
+    limit_price = OptionalDecimalAsFloat()
+    stop_price = OptionalDecimalAsFloat()
+    trigger_price = OptionalDecimalAsFloat()
+    trailing_amount = OptionalDecimalAsFloat()
+
     def __init__(self, time: datetime | date, order_id: int, fields: UpdateOrderFields) -> None:
         super().__init__(time, order_id, fields.tag)
-        self.quantity = _optional_decimal(fields.quantity)
-        self.limit_price = _optional_decimal(fields.limit_price)
-        self.stop_price = _optional_decimal(fields.stop_price)
-        self.trigger_price = _optional_decimal(fields.trigger_price)
-        self.trailing_amount = _optional_decimal(fields.trailing_amount)
+        self.quantity_exact: Decimal | None = fields.quantity_exact
+        self.limit_price_exact: Decimal | None = fields.limit_price_exact
+        self.stop_price_exact: Decimal | None = fields.stop_price_exact
+        self.trigger_price_exact: Decimal | None = fields.trigger_price_exact
+        self.trailing_amount_exact: Decimal | None = fields.trailing_amount_exact
 
     def is_allowed_for_closed_order(self) -> bool:
         """Only tag changes are allowed once an order is closed."""
-        return (self.quantity is None and self.limit_price is None and self.stop_price is None
-                and self.trigger_price is None and self.trailing_amount is None)
+        return (self.quantity_exact is None and self.limit_price_exact is None and self.stop_price_exact is None
+                and self.trigger_price_exact is None and self.trailing_amount_exact is None)
 
     def to_string(self) -> str:
         updates: list[str] = []
-        if self.quantity is not None:
-            updates.append(f"Quantity: {decimal_to_string(self.quantity)}")
-        if self.limit_price is not None:
-            updates.append(f"LimitPrice: {decimal_to_string(smart_rounding(self.limit_price))}")
-        if self.stop_price is not None:
-            updates.append(f"StopPrice: {decimal_to_string(smart_rounding(self.stop_price))}")
-        if self.trailing_amount is not None:
-            updates.append(f"TrailingAmount: {decimal_to_string(smart_rounding(self.trailing_amount))}")
-        if self.trigger_price is not None:
-            updates.append(f"TriggerPrice: {decimal_to_string(smart_rounding(self.trigger_price))}")
+        if self.quantity_exact is not None:
+            updates.append(f"Quantity: {decimal_to_string(self.quantity_exact)}")
+        if self.limit_price_exact is not None:
+            updates.append(f"LimitPrice: {decimal_to_string(smart_rounding(self.limit_price_exact))}")
+        if self.stop_price_exact is not None:
+            updates.append(f"StopPrice: {decimal_to_string(smart_rounding(self.stop_price_exact))}")
+        if self.trailing_amount_exact is not None:
+            updates.append(f"TrailingAmount: {decimal_to_string(smart_rounding(self.trailing_amount_exact))}")
+        if self.trigger_price_exact is not None:
+            updates.append(f"TriggerPrice: {decimal_to_string(smart_rounding(self.trigger_price_exact))}")
         return (f"{_invariant_datetime(self.time)} UTC: Update Order: ({self.order_id}) - {', '.join(updates)} "
                 f"{self.tag or ''} Status: {pascal_name(self.status)}")
 

@@ -225,18 +225,18 @@ def submission_data_to_dict(data: OrderSubmissionData | None) -> OrderedDict[str
     if data is None:
         return None
     result: OrderedDict[str, Any] = OrderedDict()
-    result["bidPrice"] = data.bid_price
-    result["askPrice"] = data.ask_price
-    result["lastPrice"] = data.last_price
+    result["bidPrice"] = data.bid_price_exact
+    result["askPrice"] = data.ask_price_exact
+    result["lastPrice"] = data.last_price_exact
     return result
 
 
 def group_order_manager_to_dict(manager: GroupOrderManager) -> OrderedDict[str, Any]:
     result: OrderedDict[str, Any] = OrderedDict()
     result["id"] = manager.id
-    result["quantity"] = manager.quantity
+    result["quantity"] = manager.quantity_exact
     result["count"] = manager.count
-    result["limitPrice"] = manager.limit_price
+    result["limitPrice"] = manager.limit_price_exact
     result["orderIds"] = list(manager.order_ids)
     result["direction"] = manager.direction
     return result
@@ -244,19 +244,19 @@ def group_order_manager_to_dict(manager: GroupOrderManager) -> OrderedDict[str, 
 
 def hash_rounded_prices(order: Order) -> dict[str, Decimal]:
     """The prices LEAN's ``GetHash`` rounds with SmartRounding before serializing (keyed by JSON name)."""
-    rounded: dict[str, Decimal] = {"price": smart_rounding(order.price)}
+    rounded: dict[str, Decimal] = {"price": smart_rounding(order.price_exact)}
     if isinstance(order, LimitOrder):
-        rounded["limitPrice"] = smart_rounding(order.limit_price)
+        rounded["limitPrice"] = smart_rounding(order.limit_price_exact)
     if isinstance(order, StopLimitOrder):
-        rounded["limitPrice"] = smart_rounding(order.limit_price)
-        rounded["stopPrice"] = smart_rounding(order.stop_price)
+        rounded["limitPrice"] = smart_rounding(order.limit_price_exact)
+        rounded["stopPrice"] = smart_rounding(order.stop_price_exact)
     if isinstance(order, TrailingStopOrder):
-        rounded["trailingAmount"] = smart_rounding(order.trailing_amount)
+        rounded["trailingAmount"] = smart_rounding(order.trailing_amount_exact)
     if isinstance(order, StopMarketOrder):
-        rounded["stopPrice"] = smart_rounding(order.stop_price)
+        rounded["stopPrice"] = smart_rounding(order.stop_price_exact)
     if isinstance(order, LimitIfTouchedOrder):
-        rounded["limitPrice"] = smart_rounding(order.limit_price)
-        rounded["triggerPrice"] = smart_rounding(order.trigger_price)
+        rounded["limitPrice"] = smart_rounding(order.limit_price_exact)
+        rounded["triggerPrice"] = smart_rounding(order.trigger_price_exact)
     return rounded
 
 
@@ -264,25 +264,25 @@ def _derived_member(order: Order, name: str) -> Any:
     if name == "type":
         return order.type
     if name == "quantity":
-        return order.quantity
+        return order.quantity_exact
     if name == "limitPrice":
         assert isinstance(order, (LimitOrder, StopLimitOrder, LimitIfTouchedOrder, ComboLegLimitOrder))
-        return order.limit_price
+        return order.limit_price_exact
     if name == "stopPrice":
         assert isinstance(order, (StopMarketOrder, StopLimitOrder))
-        return order.stop_price
+        return order.stop_price_exact
     if name == "stopTriggered":
         assert isinstance(order, StopLimitOrder)
         return order.stop_triggered
     if name == "triggerPrice":
         assert isinstance(order, LimitIfTouchedOrder)
-        return order.trigger_price
+        return order.trigger_price_exact
     if name == "triggerTouched":
         assert isinstance(order, LimitIfTouchedOrder)
         return order.trigger_touched
     if name == "trailingAmount":
         assert isinstance(order, TrailingStopOrder)
-        return order.trailing_amount
+        return order.trailing_amount_exact
     if name == "trailingAsPercentage":
         assert isinstance(order, TrailingStopOrder)
         return order.trailing_as_percentage
@@ -302,8 +302,8 @@ def order_to_dict(order: Order, *, for_hash: bool = False, smart_round_price: bo
     if for_hash:
         overrides = hash_rounded_prices(order)
     elif smart_round_price:
-        overrides = {"price": smart_rounding(order.price)}
-    price = normalize(overrides.get("price", order.price))
+        overrides = {"price": smart_rounding(order.price_exact)}
+    price = normalize(overrides.get("price", order.price_exact))
 
     result: OrderedDict[str, Any] = OrderedDict()
     derived = order._DERIVED_JSON
@@ -328,7 +328,7 @@ def order_to_dict(order: Order, *, for_hash: bool = False, smart_round_price: bo
         put("lastUpdateTime", utc(order.last_update_time))
     if order.canceled_time is not None:
         put("canceledTime", utc(order.canceled_time))
-    put("quantity", order.quantity)
+    put("quantity", order.quantity_exact)
     put("type", order.type)
     put("status", order.status)
     if order.tag is not None:
@@ -336,7 +336,7 @@ def order_to_dict(order: Order, *, for_hash: bool = False, smart_round_price: bo
     put("properties", properties_to_dict(order.properties, camel_case=not for_hash))
     put("securityType", order.security_type)
     put("direction", order.direction)
-    put("value", order.quantity * price)
+    put("value", order.quantity_exact * price)
     put("orderSubmissionData", submission_data_to_dict(order.order_submission_data))
     put("isMarketable", order.is_marketable)
     if order.group_order_manager is not None:
@@ -403,18 +403,18 @@ def order_event_to_dict(event: OrderEvent, algorithm_id: str) -> OrderedDict[str
         result["orderFeeAmount"] = normalize(fee_amount(fee))
         if fee.value.currency is not None:
             result["orderFeeCurrency"] = fee.value.currency
-    result["fillPrice"] = event.fill_price
+    result["fillPrice"] = event.fill_price_exact
     result["fillPriceCurrency"] = event.fill_price_currency
-    result["fillQuantity"] = event.fill_quantity
+    result["fillQuantity"] = event.fill_quantity_exact
     result["direction"] = _camel_enum(event.direction)
     if event.message != "":
         result["message"] = event.message
     result["isAssignment"] = event.is_assignment
-    result["quantity"] = event.quantity
-    if event.stop_price is not None:
-        result["stopPrice"] = event.stop_price
-    if event.limit_price is not None:
-        result["limitPrice"] = event.limit_price
+    result["quantity"] = event.quantity_exact
+    if event.stop_price_exact is not None:
+        result["stopPrice"] = event.stop_price_exact
+    if event.limit_price_exact is not None:
+        result["limitPrice"] = event.limit_price_exact
     if event.is_in_the_money:
         result["isInTheMoney"] = True
     return result

@@ -61,7 +61,7 @@ class OrderTicket:
 
     @property
     def quantity_exact(self) -> Decimal:
-        return self.submit_request.quantity if self._order is None else self._order.quantity
+        return self.submit_request.quantity_exact if self._order is None else self._order.quantity_exact
 
     @property
     def quantity(self) -> float:
@@ -125,12 +125,19 @@ class OrderTicket:
 
     def get(self, field: Any) -> float:
         """A price field of the order (``OrderField.LIMIT_PRICE`` etc.)."""
+        value = self.get_exact(field)
+        return value if isinstance(value, bool) else float(value)
+
+    def get_exact(self, field: Any) -> Decimal | bool:
+        """:meth:`get` with the exact Decimal (booleans such as ``trailing_as_percentage`` as they are)."""
         name = getattr(field, "name", str(field)).lower()
         source = self._order if self._order is not None else self.submit_request
-        value = getattr(source, name, None)
+        value = getattr(source, f"{name}_exact", None)
+        if value is None:
+            value = getattr(source, name, None)
         if value is None:
             raise ValueError(f"Unable to get field {name} on order of type {self.order_type.name}")
-        return value if isinstance(value, bool) else float(value)
+        return value if isinstance(value, (bool, Decimal)) else to_decimal(value)
 
     # --- requests ----------------------------------------------------------------------------------------
     def update(self, fields: Any) -> OrderResponse:
@@ -191,23 +198,23 @@ class OrderTicket:
     # --- engine side ------------------------------------------------------------------------------------
     def add_order_event(self, event: Any) -> None:
         self._order_events.append(event)
-        fill_quantity: Decimal = event.fill_quantity
+        fill_quantity: Decimal = event.fill_quantity_exact
         if fill_quantity != 0:
             if self._order.type != OrderType.OPTION_EXERCISE:
                 filled = self._quantity_filled + fill_quantity
                 weighted = ZERO
                 for e in self._order_events:
                     if e.status in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
-                        weighted = weighted + abs(e.fill_quantity) * e.fill_price
+                        weighted = weighted + abs(e.fill_quantity_exact) * e.fill_price_exact
                 average = weighted / abs(filled)
-                self._order.price = average
+                self._order.price_exact = average
                 self._average_fill_price = average
                 self._quantity_filled = filled
             elif getattr(event, "is_in_the_money", False):
-                self._order.price = self.symbol.id.strike_price
-                if event.fill_price != 0:
+                self._order.price_exact = self.symbol.id.strike_price
+                if event.fill_price_exact != 0:
                     self._quantity_filled += fill_quantity
-                    self._average_fill_price = self._order.price
+                    self._average_fill_price = self._order.price_exact
 
     def set_order(self, order: Any) -> None:
         if self._order is not None and self._order.id != order.id:
@@ -469,11 +476,11 @@ class BacktestingTransactionHandler:
         order.price_currency = security.symbol_properties.quote_currency
         if not order.tag:
             order.tag = order.get_default_tag()
-        order.quantity = self._round_off_order(order, security)
+        order.quantity_exact = self._round_off_order(order, security)
         self._round_order_prices(order, security)
         self._set_price_adjustment_mode(order)
         ticket.set_order(order)
-        if order.quantity == 0:
+        if order.quantity_exact == 0:
             message = f"Unable to submit order with id {order.id} that has zero quantity."
             algorithm.error(message)
             self._invalidate(order, message)
@@ -530,7 +537,7 @@ class BacktestingTransactionHandler:
         if order.status.is_closed and not getattr(request, "is_allowed_for_closed_order", lambda: False)():
             request.set_response(OrderResponse.error(request, OrderResponseErrorCode.INVALID_ORDER_STATUS, f"Unable to update order with id {order.id} and status {order.status.name}"))
             return ticket
-        if request.quantity is not None and to_decimal(request.quantity) == 0:
+        if request.quantity_exact is not None and to_decimal(request.quantity_exact) == 0:
             request.set_response(OrderResponse.error(request, OrderResponseErrorCode.ORDER_QUANTITY_ZERO, f"Unable to update order with id {order.id} that has zero quantity."))
             return ticket
         if algorithm.is_warming_up:
@@ -618,15 +625,15 @@ class BacktestingTransactionHandler:
     # --- helpers ---------------------------------------------------------------------------------------
     def _round_off_order(self, order: Any, security: "Security") -> Decimal:
         lot = security.symbol_properties.lot_size
-        remainder = order.quantity % lot
+        remainder = order.quantity_exact % lot
         if remainder != 0:
-            order.quantity = order.quantity - remainder
+            order.quantity_exact = order.quantity_exact - remainder
             if not self._first_round_off_message:
                 self.algorithm.error(
                     f"Warning: Due to brokerage limitations, orders will be rounded to the nearest lot size of {decimal_to_string(lot)}"
                 )
                 self._first_round_off_message = True
-        quantity: Decimal = order.quantity
+        quantity: Decimal = order.quantity_exact
         return quantity
 
     def _round_order_prices(self, order: Any, security: "Security") -> None:
@@ -636,9 +643,9 @@ class BacktestingTransactionHandler:
         for name in _PRICE_FIELDS.get(order.type, ()):
             if name == "trailing_amount" and getattr(order, "trailing_as_percentage", False):
                 continue
-            original = getattr(order, name)
+            original = getattr(order, f"{name}_exact")
             rounded = (original / increment).quantize(Decimal(1)) * increment
-            setattr(order, name, rounded)
+            setattr(order, f"{name}_exact", rounded)
             if rounded != original and not self._price_rounding_warning:
                 self._price_rounding_warning = True
                 label = "".join(part.capitalize() for part in name.split("_"))
@@ -754,7 +761,7 @@ class BacktestingTransactionHandler:
                 continue
             events = []
             for fill_event in fills:
-                if order.status != fill_event.status or fill_event.fill_quantity != 0:
+                if order.status != fill_event.status or fill_event.fill_quantity_exact != 0:
                     order.status = fill_event.status
                     events.append(fill_event)
             self._handle_order_events(events)
@@ -769,7 +776,7 @@ class BacktestingTransactionHandler:
         stored = self._complete_orders.get(order.id)
         if stored is not None and stored is not order:
             if order.type == OrderType.TRAILING_STOP:
-                stored.stop_price = order.stop_price
+                stored.stop_price_exact = order.stop_price_exact
             elif order.type == OrderType.STOP_LIMIT:
                 stored.stop_triggered = order.stop_triggered
 
@@ -801,9 +808,9 @@ class BacktestingTransactionHandler:
                 order = MarketOrder(security.symbol, quantity, algorithm.utc_time, self.LIQUIDATE_FROM_DELISTING_TAG)
                 self._add_open_order(order, security)
                 event = OrderEvent(order, algorithm.utc_time, _zero_fee())
-                event.fill_price = security.cache.price
+                event.fill_price_exact = security.cache.price
                 event.status = OrderStatus.FILLED
-                event.fill_quantity = order.quantity
+                event.fill_quantity_exact = order.quantity_exact
                 event.message = self.LIQUIDATE_FROM_DELISTING_TAG
                 self._handle_order_events([event])
             algorithm.on_security_delisted(security)
@@ -817,7 +824,7 @@ class BacktestingTransactionHandler:
         from lean_local.orders.requests import SubmitOrderRequest
 
         request = SubmitOrderRequest(
-            order.type, security.type, order.symbol, order.quantity, 0, 0, order.time, order.tag or ""
+            order.type, security.type, order.symbol, order.quantity_exact, 0, 0, order.time, order.tag or ""
         )
         request.set_order_id(order.id)
         request.set_response(OrderResponse.success(request))
@@ -836,10 +843,10 @@ class BacktestingTransactionHandler:
         for event in events:
             entry: tuple[Any, OrderTicket | None, Any]
             if event.status.is_closed and event.order_id in self._open:
-                order, ticket, security = self._open.pop(event.order_id)
-                self._complete_orders[event.order_id] = order
-                self._tickets[event.order_id] = ticket
-                entry = (order, ticket, security)
+                opened = self._open.pop(event.order_id)
+                self._complete_orders[event.order_id] = opened[0]
+                self._tickets[event.order_id] = opened[1]
+                entry = opened
             else:
                 entry = self._try_get_order(event.order_id)
                 if entry[0] is None:
@@ -863,21 +870,21 @@ class BacktestingTransactionHandler:
             elif event.status in (OrderStatus.UPDATE_SUBMITTED, OrderStatus.SUBMITTED):
                 if ticket._update_requests:
                     order.last_update_time = event.utc_time
-            event.quantity = order.quantity
+            event.quantity_exact = order.quantity_exact
             order_type = order.type
             if order_type == OrderType.LIMIT:
-                event.limit_price = order.limit_price
+                event.limit_price_exact = order.limit_price_exact
             elif order_type == OrderType.STOP_MARKET:
-                event.stop_price = order.stop_price
+                event.stop_price_exact = order.stop_price_exact
             elif order_type == OrderType.STOP_LIMIT:
-                event.limit_price = order.limit_price
-                event.stop_price = order.stop_price
+                event.limit_price_exact = order.limit_price_exact
+                event.stop_price_exact = order.stop_price_exact
             elif order_type == OrderType.TRAILING_STOP:
-                event.stop_price = order.stop_price
-                event.trailing_amount = order.trailing_amount
+                event.stop_price_exact = order.stop_price_exact
+                event.trailing_amount_exact = order.trailing_amount_exact
             elif order_type == OrderType.LIMIT_IF_TOUCHED:
-                event.limit_price = order.limit_price
-                event.trigger_price = order.trigger_price
+                event.limit_price_exact = order.limit_price_exact
+                event.trigger_price_exact = order.trigger_price_exact
             if event.status in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
                 fills.append(event)
         try:

@@ -349,8 +349,8 @@ class BacktestResultHandler:
             symbol_key=security.symbol,
             symbol_json=security.symbol.to_json_dict(),
             utc_time=event.utc_time,
-            fill_price=event.fill_price,
-            fill_quantity=event.fill_quantity,
+            fill_price=event.fill_price_exact,
+            fill_quantity=event.fill_quantity_exact,
             direction=event.direction,
         )
         self.trade_builder.process_fill(record, Decimal(1), fee, security.symbol_properties.contract_multiplier)
@@ -364,8 +364,8 @@ class BacktestResultHandler:
             security=_CapacitySecurityView(security),
             status=event.status,
             utc_time=event.utc_time,
-            fill_price=event.fill_price,
-            fill_quantity=event.fill_quantity,
+            fill_price=event.fill_price_exact,
+            fill_quantity=event.fill_quantity_exact,
         )
 
     def apply_split(self, split: Any, mode: Any) -> None:

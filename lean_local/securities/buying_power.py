@@ -89,7 +89,7 @@ class BuyingPowerModel:
         from lean_local.orders.fees import fee_amount
 
         fees = fee_amount(security, order)
-        margin = self.initial_margin_requirement(security, order.quantity)
+        margin = self.initial_margin_requirement(security, order.quantity_exact)
         sign = (margin > 0) - (margin < 0)
         return margin + sign * fees
 
@@ -112,7 +112,7 @@ class BuyingPowerModel:
     def has_sufficient_buying_power_for_order(
         self, portfolio: "SecurityPortfolioManager", security: "Security", order: Any, quantity_filled: Decimal = ZERO
     ) -> HasSufficientBuyingPowerForOrderResult:
-        quantity = order.quantity
+        quantity = order.quantity_exact
         if quantity == 0:
             return HasSufficientBuyingPowerForOrderResult(True)
         holdings_quantity = security.holdings.quantity_exact

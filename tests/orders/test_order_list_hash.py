@@ -108,7 +108,7 @@ def test_basic_template_algorithm() -> None:
     )
     assert order_list_hash({1: order}) == expected_hash("BasicTemplateAlgorithm") == "3da9fa60bf95b9ed148b95e02e0cfc9e"
     # hashing does not modify the order (LEAN's GetHash rounds in place; we round a copy)
-    assert order.price == Decimal("144.78172417")
+    assert order.price_exact == Decimal("144.78172417")
 
 
 def test_basic_template_axos_algorithm() -> None:

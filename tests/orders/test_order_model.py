@@ -90,33 +90,33 @@ def test_create_order_factory(order_type: OrderType, cls: type[Order]) -> None:
     assert type(order) is cls
     assert order.type == order_type
     assert order.id == 7 and order.status == OrderStatus.NEW
-    assert order.quantity == Decimal(-10) and order.direction == OrderDirection.SELL
+    assert order.quantity_exact == Decimal(-10) and order.direction == OrderDirection.SELL
     assert order.time == T0 == order.created_time
     assert order.security_type == SecurityType.EQUITY
     assert order.time_in_force == TimeInForce.GOOD_TIL_CANCELED
-    assert order.price == 0 and order.last_fill_time is None
+    assert order.price_exact == 0 and order.last_fill_time is None
     if isinstance(order, (LimitOrder, StopLimitOrder, LimitIfTouchedOrder)):
-        assert order.limit_price == Decimal("100.25")
+        assert order.limit_price_exact == Decimal("100.25")
     if isinstance(order, (StopMarketOrder, StopLimitOrder)):
-        assert order.stop_price == Decimal("101.5")
+        assert order.stop_price_exact == Decimal("101.5")
     if isinstance(order, LimitIfTouchedOrder):
-        assert order.trigger_price == Decimal(99)
+        assert order.trigger_price_exact == Decimal(99)
     if isinstance(order, TrailingStopOrder):
-        assert order.trailing_amount == Decimal("0.05") and order.trailing_as_percentage
+        assert order.trailing_amount_exact == Decimal("0.05") and order.trailing_as_percentage
 
 
 def test_price_and_quantity_are_normalized() -> None:
     order = MarketOrder(spy(), Decimal("688.000"), T0)
     order.price = Decimal("144.7817241700000")
-    assert str(order.quantity) == "688"
-    assert str(order.price) == "144.78172417"
-    assert order.value == Decimal("99609.82622896")
-    assert order.absolute_quantity == 688
+    assert str(order.quantity_exact) == "688"
+    assert str(order.price_exact) == "144.78172417"
+    assert order.value_exact == Decimal("99609.82622896")
+    assert order.absolute_quantity_exact == 688
 
 
 def test_market_order_overloads_and_defaults() -> None:
     order = MarketOrder(spy(), 10, T0, Decimal("1.5"), "tagged")
-    assert order.price == Decimal("1.5") and order.tag == "tagged"
+    assert order.price_exact == Decimal("1.5") and order.tag == "tagged"
     blank = MarketOrder()
     assert blank.symbol == Symbol.EMPTY and blank.status == OrderStatus.NONE and blank.tag == ""
     assert blank.time == datetime(1, 1, 1)
@@ -131,7 +131,7 @@ def test_direction_and_marketability() -> None:
     assert not limit.is_marketable  # no submission data
     limit.order_submission_data = OrderSubmissionData(Decimal(99), Decimal(100), Decimal("99.5"))
     assert limit.is_marketable  # buy limit at or above the ask
-    limit.limit_price = Decimal("99.99")
+    limit.limit_price_exact = Decimal("99.99")
     assert not limit.is_marketable
     sell = LimitOrder(spy(), -10, Decimal(99), T0)
     sell.order_submission_data = OrderSubmissionData(Decimal(99), Decimal(100), Decimal("99.5"))
@@ -140,12 +140,12 @@ def test_direction_and_marketability() -> None:
 
 def test_trailing_stop_overloads_tag_and_stop_updates() -> None:
     order = TrailingStopOrder(spy(), -10, Decimal("0.05"), True, T0)
-    assert order.stop_price == 0 and order.trailing_amount == Decimal("0.05")
+    assert order.stop_price_exact == 0 and order.trailing_amount_exact == Decimal("0.05")
     order.price_currency = "USD"
     assert order.get_default_tag() == "Trailing Amount: 5.00%"
     dollars = TrailingStopOrder(spy(), -10, Decimal(95), Decimal("1.5"), False, T0)
     dollars.price_currency = "USD"
-    assert dollars.stop_price == 95 and dollars.get_default_tag() == "Trailing Amount: $1.5"
+    assert dollars.stop_price_exact == 95 and dollars.get_default_tag() == "Trailing Amount: $1.5"
     updated, stop = TrailingStopOrder.try_update_stop_price(Decimal(100), Decimal(90), Decimal("0.05"), True,
                                                              OrderDirection.SELL)
     assert updated and stop == Decimal("95.00")
@@ -159,10 +159,11 @@ def test_apply_update_and_clone() -> None:
     order.broker_id.append("3")
     request = UpdateOrderRequest(T0, 3, UpdateOrderFields(quantity=20, limit_price=Decimal(103), tag="b"))
     order.apply_update_order_request(request)
-    assert order.quantity == 20 and order.limit_price == 103 and order.stop_price == 101 and order.tag == "b"
+    assert (order.quantity_exact, order.limit_price_exact, order.stop_price_exact, order.tag) == (20, 103, 101, "b")
     clone = order.clone()
     assert isinstance(clone, StopLimitOrder) and clone is not order
-    assert (clone.id, clone.quantity, clone.limit_price, clone.stop_price, clone.tag) == (3, 20, 103, 101, "b")
+    assert (clone.id, clone.quantity_exact, clone.limit_price_exact, clone.stop_price_exact, clone.tag) == (
+        3, 20, 103, 101, "b")
     clone.broker_id.append("x")
     assert order.broker_id == ["3"]
     with pytest.raises(ValueError):
@@ -189,9 +190,9 @@ def test_get_value_uses_security_price() -> None:
     class _Security:
         price = Decimal(100)
 
-    assert MarketOrder(spy(), 3, T0).get_value(_Security()) == 300
-    assert LimitOrder(spy(), 3, Decimal(90), T0).get_value(_Security()) == 270
-    assert LimitOrder(spy(), -3, Decimal(90), T0).get_value(_Security()) == -300
+    assert MarketOrder(spy(), 3, T0).get_value_exact(_Security()) == 300
+    assert LimitOrder(spy(), 3, Decimal(90), T0).get_value_exact(_Security()) == 270
+    assert LimitOrder(spy(), -3, Decimal(90), T0).get_value_exact(_Security()) == -300
 
 
 def test_combo_orders_share_group_quantity() -> None:
@@ -200,9 +201,9 @@ def test_combo_orders_share_group_quantity() -> None:
     leg2 = ComboLegLimitOrder(spy(), Decimal(-20), Decimal(3), T0, manager)
     leg1.id, leg2.id = 11, 12
     assert list(manager.order_ids) == [11, 12]
-    assert leg1.quantity == 10 and leg2.quantity == -20
-    manager.quantity = Decimal(5)  # the group quantity scales every leg
-    assert leg1.quantity == 5 and leg2.quantity == -10
+    assert leg1.quantity_exact == 10 and leg2.quantity_exact == -20
+    manager.quantity_exact = Decimal(5)  # the group quantity scales every leg
+    assert leg1.quantity_exact == 5 and leg2.quantity_exact == -10
     assert leg1.is_marketable and leg1.type == OrderType.COMBO_MARKET
     assert manager.direction == OrderDirection.BUY
 
@@ -215,13 +216,13 @@ def test_order_event_from_order_and_normalization() -> None:
     event = OrderEvent(order, T0, _Fee(Decimal("3.44"), "USD"), "msg")
     assert (event.order_id, event.symbol, event.status, event.direction) == (1, order.symbol, OrderStatus.FILLED,
                                                                             OrderDirection.BUY)
-    assert event.fill_price == 0 and event.fill_quantity == 0 and event.fill_price_currency == "USD"
-    event.fill_price = Decimal("144.7817241700000")
-    event.fill_quantity = Decimal("688.00")
-    assert str(event.fill_price) == "144.78172417" and str(event.fill_quantity) == "688"
-    event.limit_price = Decimal("144.50")
-    event.limit_price = None  # None never overwrites
-    assert event.limit_price == Decimal("144.5") and event.stop_price is None
+    assert event.fill_price_exact == 0 and event.fill_quantity_exact == 0 and event.fill_price_currency == "USD"
+    event.fill_price_exact = Decimal("144.7817241700000")
+    event.fill_quantity_exact = Decimal("688.00")
+    assert str(event.fill_price_exact) == "144.78172417" and str(event.fill_quantity_exact) == "688"
+    event.limit_price_exact = Decimal("144.50")
+    event.limit_price_exact = None  # None never overwrites
+    assert event.limit_price_exact == Decimal("144.5") and event.stop_price_exact is None
     event.id = 2
     assert str(event) == ("Time: 10/07/2013 13:31:00 OrderID: 1 EventID: 2 Symbol: SPY Status: Filled Quantity: 688 "
                           "FillQuantity: 688 FillPrice: $144.7817 LimitPrice: $144.5 OrderFee: 3.44 USD Message: msg")
@@ -231,8 +232,8 @@ def test_order_event_from_order_and_normalization() -> None:
 def test_order_event_explicit_constructor() -> None:
     event = OrderEvent(5, spy(), T0, OrderStatus.PARTIALLY_FILLED, OrderDirection.SELL, Decimal("10.50"),
                        Decimal(-3), _Fee(Decimal(0), "QCC"))
-    assert event.fill_price == Decimal("10.5") and event.fill_quantity == -3
-    assert event.absolute_fill_quantity == 3 and event.message == "" and event.fill_price_currency == ""
+    assert event.fill_price_exact == Decimal("10.5") and event.fill_quantity_exact == -3
+    assert event.absolute_fill_quantity_exact == 3 and event.message == "" and event.fill_price_currency == ""
     assert event.clone() is not event
 
 
@@ -241,7 +242,7 @@ def test_requests_and_responses() -> None:
     assert request.order_id == int(OrderResponseErrorCode.UNABLE_TO_FIND_ORDER)
     assert request.status == OrderRequestStatus.UNPROCESSED and request.response is OrderResponse.UNPROCESSED
     assert not request.response.is_processed
-    assert request.limit_price == 100 and request.trigger_price == 0 and not request.asynchronous
+    assert request.limit_price_exact == 100 and request.trigger_price_exact == 0 and not request.asynchronous
     request.set_order_id(1)
     request.set_response(OrderResponse.success(request), OrderRequestStatus.PROCESSED)
     assert request.status == OrderRequestStatus.PROCESSED and request.response.is_success
@@ -255,7 +256,7 @@ def test_requests_and_responses() -> None:
     assert cancel.order_request_type == OrderRequestType.CANCEL
     assert str(cancel) == "10/07/2013 13:31:00 UTC: Cancel Order: (1) - bye Status: Unprocessed"
     with_trigger = SubmitOrderRequest(OrderType.LIMIT_IF_TOUCHED, SecurityType.EQUITY, spy(), 1, 0, 2, 3, T0, "")
-    assert with_trigger.trigger_price == 3 and with_trigger.time == T0
+    assert with_trigger.trigger_price_exact == 3 and with_trigger.time == T0
 
 
 def test_properties_and_time_in_force() -> None:
