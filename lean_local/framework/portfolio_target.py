@@ -115,3 +115,99 @@ def unordered_quantity(algorithm: "QCAlgorithm", target: PortfolioTarget, securi
 
 
 _ = OrderStatus
+
+
+class PortfolioTargetCollection:
+    """Targets by symbol; adding a target for a symbol replaces the previous one (``PortfolioTargetCollection``)."""
+
+    def __init__(self) -> None:
+        self._targets: dict[Any, PortfolioTarget] = {}
+
+    @property
+    def count(self) -> int:
+        return len(self._targets)
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._targets
+
+    @property
+    def is_read_only(self) -> bool:
+        return False
+
+    @property
+    def keys(self) -> list[Any]:
+        return list(self._targets)
+
+    @property
+    def values(self) -> list[PortfolioTarget]:
+        return list(self._targets.values())
+
+    def add(self, target: Any, value: Any = None) -> None:
+        if value is not None:
+            target = value
+        if target is None:
+            return
+        self._targets[target.symbol] = target
+
+    def add_range(self, targets: Any) -> None:
+        for target in targets:
+            self._targets[target.symbol] = target
+
+    def clear(self) -> None:
+        self._targets.clear()
+
+    def clear_fulfilled(self, algorithm: "QCAlgorithm") -> None:
+        for target in list(self._targets.values()):
+            security = algorithm.securities[target.symbol]
+            if abs(target.quantity_exact - security.holdings.quantity_exact) < security.symbol_properties.lot_size:
+                self.remove(target.symbol)
+
+    def contains(self, target: Any) -> bool:
+        return target is not None and target.symbol in self._targets
+
+    def contains_key(self, symbol: Any) -> bool:
+        return symbol in self._targets
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, PortfolioTarget):
+            return item.symbol in self._targets
+        return item in self._targets
+
+    def remove(self, item: Any) -> bool:
+        if isinstance(item, PortfolioTarget):
+            existing = self._targets.get(item.symbol)
+            if existing is not item:
+                return False
+            item = item.symbol
+        return self._targets.pop(item, None) is not None
+
+    def try_get_value(self, symbol: Any, target: Any = None) -> tuple[bool, PortfolioTarget | None]:
+        found = self._targets.get(symbol)
+        return found is not None, found
+
+    def __getitem__(self, symbol: Any) -> PortfolioTarget:
+        return self._targets[symbol]
+
+    def __setitem__(self, symbol: Any, target: PortfolioTarget) -> None:
+        self._targets[symbol] = target
+
+    def __iter__(self) -> Any:
+        return iter(list(self._targets.values()))
+
+    def get_enumerator(self) -> Any:
+        return iter(self)
+
+    def order_by_margin_impact(self, algorithm: "QCAlgorithm") -> list[PortfolioTarget]:
+        if not self._targets:
+            return []
+        from lean_local.algorithm import order_targets_by_margin_impact
+
+        ordered: list[PortfolioTarget] = order_targets_by_margin_impact(algorithm, list(self._targets.values()))
+        return ordered
+
+    def __repr__(self) -> str:
+        return f"PortfolioTargetCollection({', '.join(str(t) for t in self._targets.values())})"
