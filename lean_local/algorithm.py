@@ -26,6 +26,11 @@ from lean_local.enums import (
     Resolution,
     SecurityType,
 )
+from lean_local.framework.algorithm import FrameworkAlgorithm
+from lean_local.history import HistoryMixin
+from lean_local.indicators.helpers import IndicatorHelpers
+from lean_local.universe.algorithm import UniverseAlgorithm
+from lean_local.universe.settings import UniverseSettings
 from lean_local.market_data import KeyValuePair
 from lean_local.orders.requests import OrderResponse, SubmitOrderRequest
 from lean_local.orders.transactions import OrderTicket, SecurityTransactionManager
@@ -69,20 +74,7 @@ class AlgorithmSettings:
         return _exact(self.minimum_order_margin_portfolio_percentage)
 
 
-class UniverseSettings:
-    """Defaults applied to securities added without explicit settings."""
-
-    def __init__(self) -> None:
-        self.resolution = Resolution.MINUTE
-        self.leverage = 0.0
-        self.fill_forward = True
-        self.extended_market_hours = False
-        self.minimum_time_in_universe = timedelta(days=1)
-        self.data_normalization_mode = DataNormalizationMode.ADJUSTED
-        self.asynchronous = False
-
-
-class QCAlgorithm:
+class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAlgorithm):
     """Base class of every algorithm. Override ``initialize`` and ``on_data``."""
 
     # --- lifecycle hooks users override ----------------------------------------------------------------------
@@ -401,12 +393,16 @@ class QCAlgorithm:
         )
 
     def remove_security(self, symbol: Any, tag: str | None = None) -> bool:
+        """Cancel open orders, liquidate, and take the security out of the algorithm at the end of this step."""
         resolved = self.resolve_symbol(symbol)
         if resolved not in self.securities:
             return False
         security = self.securities[resolved]
+        tag = tag or "Removed"
+        if not self.is_warming_up:
+            self.transactions.cancel_open_orders(resolved, tag)
         if security.invested:
-            self.liquidate(resolved, tag=tag or "Removed")
+            self.liquidate(resolved, tag=tag)
         self._engine.remove_security(resolved)
         return True
 

@@ -29,6 +29,7 @@ def _exports() -> dict[str, object]:
     from lean_local.scheduling import DayOfWeek
     from lean_local.securities import security as security_module
     from lean_local.securities.symbol import Symbol, SymbolCache
+    from lean_local import universe
 
     names: dict[str, object] = {}
     for module, wanted in (
@@ -51,6 +52,10 @@ def _exports() -> dict[str, object]:
         (transactions, ("OrderTicket", "SecurityTransactionManager")),
         (portfolio_target, ("PortfolioTarget",)),
         (security_module, ("Security", "SecurityManager", "SecurityCache", "SecurityExchange")),
+        (universe, ("Universe", "UserDefinedUniverse", "ScheduledUniverse", "FuncUniverse", "FundamentalUniverse",
+                    "FundamentalUniverseFactory", "CoarseFundamentalUniverse", "FundamentalFilteredUniverse",
+                    "FineFundamentalFilteredUniverse", "Fundamental", "CoarseFundamental", "BaseDataCollection",
+                    "SecurityChanges", "UniverseManager", "Schedule")),
     ):
         items = wanted if wanted is not None else [n for n in dir(module) if not n.startswith("_")]
         for name in items:

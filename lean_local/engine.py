@@ -44,6 +44,8 @@ from lean_local.securities.security import Security, SecurityExchange
 from lean_local.securities.symbol import Symbol, SymbolCache, set_active_symbol_cache
 from lean_local.subscriptions import RESOLUTION_SPAN, SubscriptionDataConfig, data_types_for
 from lean_local.timeutil import from_utc, to_utc
+from lean_local.universe.changes import SecurityChanges
+from lean_local.universe.coordinator import UniverseCoordinator
 
 
 class AlgorithmRuntimeError(Exception):
@@ -63,26 +65,6 @@ class LogEntry:
     message: str
 
 
-class SecurityChanges:
-    """Securities added to and removed from the algorithm in one time slice."""
-
-    def __init__(self, added: list[Security], removed: list[Security]) -> None:
-        self.added_securities = added
-        self.removed_securities = removed
-
-    @property
-    def count(self) -> int:
-        return len(self.added_securities) + len(self.removed_securities)
-
-    def __bool__(self) -> bool:
-        return bool(self.added_securities or self.removed_securities)
-
-    def __repr__(self) -> str:
-        added = ", ".join(str(s.symbol) for s in self.added_securities)
-        removed = ", ".join(str(s.symbol) for s in self.removed_securities)
-        return f"SecurityChanges: Added: {added} Removed: {removed}"
-
-
 class SubscriptionManager:
     """``algorithm.subscription_manager``: the configs of each symbol, and consolidator registration."""
 
@@ -90,10 +72,20 @@ class SubscriptionManager:
         self._configs: dict[Any, list[SubscriptionDataConfig]] = {}
 
     def add(self, config: SubscriptionDataConfig) -> None:
-        self._configs.setdefault(config.symbol, []).append(config)
+        configs = self._configs.setdefault(config.symbol, [])
+        if not any(c is config for c in configs):
+            configs.append(config)
 
     def remove(self, symbol: Any) -> None:
         self._configs.pop(symbol, None)
+
+    def remove_config(self, config: SubscriptionDataConfig) -> None:
+        configs = self._configs.get(config.symbol)
+        if configs is None:
+            return
+        configs[:] = [c for c in configs if c is not config]
+        if not configs:
+            del self._configs[config.symbol]
 
     def get_subscription_data_configs(self, symbol: Any = None, include_internal_configs: bool = False) -> list[SubscriptionDataConfig]:
         if symbol is None:
@@ -174,15 +166,17 @@ class Engine:
         self.schedule = ScheduleManager(_SchedulingContext(self), self.scheduler)
         self.results = BacktestResultHandler(self)
         self.synchronizer: Synchronizer | None = None
-        self._subscriptions: dict[Any, list[EquitySubscription]] = {}
-        self._pending_added: list[Security] = []
-        self._pending_removed: list[Security] = []
+        self._data_feeds: dict[int, EquitySubscription] = {}
+        self.universes = UniverseCoordinator(self)
         self._benchmark_security: Security | None = None
         self.data_points = 0
         self.runtime_error: AlgorithmRuntimeError | None = None
         self._ff_resolution = timedelta(minutes=1)
-        self._feed_context = FeedContext(self.folder, self.map_file_for, self.factor_file_for)
-        self._trade_builder_fill: Callable[..., Any] | None = None
+        self.feed_context = FeedContext(self.folder, self.map_file_for, self.factor_file_for)
+        from lean_local.history import HistoryProvider
+
+        self.history_provider = HistoryProvider(self)
+        self._history_securities: dict[Any, Security] = {}
 
     # --- reference data ------------------------------------------------------------------------------------------
     def _check_reference_files(self) -> None:
@@ -236,6 +230,26 @@ class Engine:
             "using the ticker string."
         )
 
+    # --- history ----------------------------------------------------------------------------------------------------
+    def history_security(self, symbol: Symbol) -> Security:
+        """A detached security for history requests on symbols the algorithm has not added."""
+        security = self._history_securities.get(symbol)
+        if security is None:
+            security = self._create_security(symbol)
+            security.is_internal = True
+            self._history_securities[symbol] = security
+        return security
+
+    def history_bars(self, symbol: Any, count: int, resolution: Resolution | None = None, data_type: type | None = None) -> list[Any]:
+        """The last ``count`` bars of ``symbol`` up to now (trade bars when the security has them)."""
+        resolved = self.algorithm.resolve_symbol(symbol)
+        by_type = self.history_provider.bars(resolved, count, resolution, data_type=data_type)
+        if data_type is not None:
+            return by_type.get(data_type, [])
+        from lean_local.market_data import TradeBar
+
+        return by_type.get(TradeBar) or next(iter(by_type.values()), [])
+
     # --- securities ---------------------------------------------------------------------------------------------------
     def _create_security(self, symbol: Symbol) -> Security:
         entry = self.market_hours.get_entry(symbol.security_type, symbol.id.market, symbol.id.symbol)
@@ -253,13 +267,14 @@ class Engine:
         security.slippage_model = model.get_slippage_model(security)
         security.settlement_model = model.get_settlement_model(security)
         security.buying_power_model = model.get_buying_power_model(security)
-        if leverage and leverage > 0:
-            security.set_leverage(leverage)
         for initializer in self.security_initializers:
             if callable(initializer) and not hasattr(initializer, "initialize"):
                 initializer(security)
             else:
                 initializer.initialize(security)
+        security.is_initialized = True
+        if leverage and leverage > 0:
+            security.set_leverage(leverage)
 
     def add_security(
         self,
@@ -270,36 +285,116 @@ class Engine:
         extended_market_hours: bool,
         data_normalization_mode: DataNormalizationMode,
     ) -> Security:
+        """``add_equity``: the security joins the algorithm now and its user-defined universe at the step's end."""
         algorithm = self.algorithm
-        existing = algorithm.securities.get(symbol)
-        if existing is not None and existing.is_tradable:
-            return existing
         if symbol.security_type != SecurityType.EQUITY:
             raise NotImplementedError(
                 f"lean_local can add US equities in this version; {symbol.security_type.name} support is tracked separately"
             )
         self._require_data(symbol, resolution)
-        security = self._create_security(symbol)
-        security.resolution = resolution
-        security.is_fill_data_forward = fill_forward
-        security.is_extended_market_hours = extended_market_hours
-        security.data_normalization_mode = data_normalization_mode
-        self.initialize_security_models(security, leverage)
-        for data_type, tick_type in data_types_for(symbol.security_type, resolution):
-            config = SubscriptionDataConfig(
-                symbol, data_type, resolution, getattr(security, "data_time_zone"), security.exchange.time_zone,
-                fill_forward=fill_forward, extended_market_hours=extended_market_hours,
-                data_normalization_mode=data_normalization_mode, tick_type=tick_type,
-            )
-            security.subscriptions.append(config)
-            self.subscription_manager.add(config)
-        algorithm.securities[symbol] = security
+        configs = self.add(symbol, resolution, fill_forward, extended_market_hours, data_normalization_mode)
+        security = algorithm.securities.get(symbol)
+        if security is None:
+            security = self._create_security(symbol)
+            self.initialize_security_models(security, leverage)
+        else:
+            security.is_tradable = True
+            if leverage and leverage > 0:
+                security.set_leverage(leverage)
+        for config in configs:
+            if config not in security.subscriptions:
+                security.subscriptions.append(config)
+        self._apply_subscription_properties(security)
+        algorithm.securities.add(security)
         self.symbol_cache.set(symbol.value, symbol)
-        self._pending_added.append(security)
-        self._update_fill_forward_resolution()
-        if self.synchronizer is not None:
-            self._start_subscriptions(security, algorithm.utc_time)
+        self.universes.queue_addition(security, configs)
         return security
+
+    def add(
+        self,
+        symbol: Symbol,
+        resolution: Resolution,
+        fill_forward: bool = True,
+        extended_market_hours: bool = False,
+        data_normalization_mode: DataNormalizationMode = DataNormalizationMode.ADJUSTED,
+    ) -> list[SubscriptionDataConfig]:
+        """The data configs of ``symbol`` at ``resolution`` (LEAN's ``SubscriptionDataConfigService.Add``).
+
+        Configs equal to existing ones are reused, so two universes selecting one symbol share its data.
+        """
+        entry = self.market_hours.get_entry(symbol.security_type, symbol.id.market, symbol.id.symbol)
+        configs = []
+        for data_type, tick_type in data_types_for(symbol.security_type, resolution):
+            existing = next(
+                (c for c in self.subscription_manager.get_subscription_data_configs(symbol, include_internal_configs=True)
+                 if c.type is data_type and c.resolution == resolution and c.tick_type == tick_type
+                 and c.fill_forward == fill_forward and c.extended_market_hours == extended_market_hours
+                 and c.data_normalization_mode == data_normalization_mode and not c.is_internal_feed),
+                None,
+            )
+            if existing is None:
+                existing = SubscriptionDataConfig(
+                    symbol, data_type, resolution, entry.data_time_zone, entry.exchange_hours.time_zone,
+                    fill_forward=fill_forward, extended_market_hours=extended_market_hours,
+                    data_normalization_mode=data_normalization_mode, tick_type=tick_type,
+                )
+                self.subscription_manager.add(existing)
+            configs.append(existing)
+        self._update_fill_forward_resolution()
+        return configs
+
+    @staticmethod
+    def _apply_subscription_properties(security: Security) -> None:
+        configs = [c for c in security.subscriptions if not c.is_internal_feed] or list(security.subscriptions)
+        if not configs:
+            return
+        security.resolution = min((c.resolution for c in configs), key=int)
+        security.is_fill_data_forward = any(c.fill_forward for c in configs)
+        security.is_extended_market_hours = any(c.extended_market_hours for c in configs)
+        security.data_normalization_mode = configs[0].data_normalization_mode
+
+    def security_for_selection(self, symbol: Symbol, leverage: float) -> Security:
+        """The security a universe selected: the existing object when there is one (holdings carry over)."""
+        security = self.algorithm.securities.get(symbol)
+        if security is None:
+            security = self._create_security(symbol)
+            self.initialize_security_models(security, leverage)
+            self.symbol_cache.set(symbol.value, symbol)
+        else:
+            security.is_tradable = True
+            if not security.is_initialized:
+                self.initialize_security_models(security)
+        return security
+
+    def exchange_hours_for(self, symbol: Symbol) -> Any:
+        return self.market_hours.get_exchange_hours(symbol.security_type, symbol.id.market, symbol.id.symbol)
+
+    def add_data_subscription(self, security: Security, config: SubscriptionDataConfig, start_utc: datetime) -> bool:
+        """Start streaming ``config`` from ``start_utc``; False when it is already streaming."""
+        running = self._data_feeds.get(id(config))
+        if running is not None and not running.removed and not getattr(running, "finished", False):
+            return bool(config.is_internal_feed)
+        self.subscription_manager.add(config)
+        self._apply_subscription_properties(security)
+        self._update_fill_forward_resolution()
+        feed = EquitySubscription(
+            config, security, from_utc(start_utc, security.exchange.time_zone), self.algorithm.end_date,
+            self.feed_context, lambda: self._ff_resolution,
+        )
+        self._data_feeds[id(config)] = feed
+        assert self.synchronizer is not None, "data subscriptions start once the feed runs"
+        self.synchronizer.add(feed)
+        return True
+
+    def remove_data_subscription(self, config: SubscriptionDataConfig) -> bool:
+        feed = self._data_feeds.pop(id(config), None)
+        self.subscription_manager.remove_config(config)
+        self._update_fill_forward_resolution()
+        if feed is None:
+            return False
+        if self.synchronizer is not None:
+            self.synchronizer.remove(feed)
+        return True
 
     def _require_data(self, symbol: Symbol, resolution: Resolution) -> None:
         """Fail early, naming the file, when a ticker has no data at all at this resolution."""
@@ -321,31 +416,16 @@ class Engine:
         )
 
     def remove_security(self, symbol: Symbol) -> None:
+        """The security leaves its user-defined universe at the step's end (the algorithm already liquidated)."""
         security = self.algorithm.securities.get(symbol)
         if security is None:
             return
-        for subscription in self._subscriptions.pop(symbol, []):
-            if self.synchronizer is not None:
-                self.synchronizer.remove(subscription)
-        security.is_tradable = False
-        self.subscription_manager.remove(symbol)
-        self._pending_removed.append(security)
-        self._update_fill_forward_resolution()
+        security.reset()
+        self.universes.queue_removal(security)
 
     def _update_fill_forward_resolution(self) -> None:
         resolutions = [c.resolution for c in self.subscription_manager.subscriptions if c.resolution != Resolution.TICK]
         self._ff_resolution = RESOLUTION_SPAN[min(resolutions, key=int)] if resolutions else timedelta(minutes=1)
-
-    def _start_subscriptions(self, security: Security, start_utc: datetime) -> None:
-        assert self.synchronizer is not None
-        start_local = from_utc(start_utc, security.exchange.time_zone)
-        end_local = self.algorithm.end_date
-        for config in security.subscriptions:
-            if config.is_internal_feed:
-                continue
-            subscription = EquitySubscription(config, security, start_local, end_local, self._feed_context, lambda: self._ff_resolution)
-            self._subscriptions.setdefault(security.symbol, []).append(subscription)
-            self.synchronizer.add(subscription)
 
     def _add_benchmark_feed(self, start_utc: datetime) -> None:
         benchmark = self.algorithm.benchmark
@@ -370,7 +450,7 @@ class Engine:
             if hours.is_open(current, previous, False):
                 break
         assert self.synchronizer is not None
-        subscription = EquitySubscription(config, security, current, self.algorithm.end_date, self._feed_context, lambda: self._ff_resolution)
+        subscription = EquitySubscription(config, security, current, self.algorithm.end_date, self.feed_context, lambda: self._ff_resolution)
         self.synchronizer.add(subscription)
 
     def _resolve_benchmark(self) -> None:
@@ -428,6 +508,9 @@ class Engine:
             raise AlgorithmRuntimeError("Initialize", err) from err
         if algorithm.end_date < algorithm.start_date:
             raise AlgorithmRuntimeError("PostInitialize", ValueError("Please select an algorithm end date greater than start date."))
+        post_initialize = getattr(algorithm, "framework_post_initialize", None)
+        if post_initialize is not None:
+            self._call("PostInitialize", post_initialize)
         self._resolve_benchmark()
         algorithm._locked = True
 
@@ -440,10 +523,13 @@ class Engine:
         feed_start_utc = warmup_start_utc or start_utc
         algorithm._is_warming_up = warmup_start_utc is not None
         algorithm._utc_time = feed_start_utc
+        self._start_utc = start_utc
+        self.universes.end_of_time_step()
         self.synchronizer = Synchronizer(feed_start_utc)
         self.synchronizer.on_delisted = self._on_delisted
-        for security in list(algorithm.securities.values()):
-            self._start_subscriptions(security, feed_start_utc)
+        self.synchronizer.on_universe_data = self._on_universe_data
+        self.synchronizer.empty_changes = SecurityChanges
+        self.universes.start(self.synchronizer)
         self._add_benchmark_feed(feed_start_utc)
         self.results.set_algorithm(algorithm.portfolio.cash_exact)
         self.schedule.on(self.schedule.date_rules.every_day(), self.schedule.time_rules.midnight, self._daily_sample, name="Daily Sampling")
@@ -452,31 +538,18 @@ class Engine:
             self._call("OnWarmupFinished", algorithm.on_warmup_finished)
         self.trace(f"AlgorithmManager.Run(): Begin DataStream - Start: {algorithm.start_date} Stop: {algorithm.end_date}")
         last_time = feed_start_utc
-        first = True
-        while True:
-            if algorithm._quit_requested:
+        while not algorithm._quit_requested:
+            time_slice = self.synchronizer.next_slice()
+            if time_slice is None:
                 break
-            if first:
-                time_slice = self.synchronizer.pulse(feed_start_utc)
-                if self._pending_added:
-                    # the user-defined universe's selection point, which LEAN counts as a data point
-                    time_slice.data_point_count += 1
-                first = False
-            else:
-                next_slice = self.synchronizer.next_slice()
-                if next_slice is None:
-                    break
-                time_slice = next_slice
             if algorithm.is_warming_up and time_slice.utc_time > start_utc:
                 self._finish_warmup(start_utc)
-            time_slice.added_securities = self._pending_added + time_slice.added_securities
-            time_slice.removed_securities = self._pending_removed + time_slice.removed_securities
-            self._pending_added, self._pending_removed = [], []
             last_time = time_slice.utc_time
-            if algorithm.portfolio.total_portfolio_value_exact <= 0 and not first:
+            if algorithm.portfolio.total_portfolio_value_exact <= 0:
                 self.trace("AlgorithmManager.Run(): Portfolio value is less than or equal to zero, stopping algorithm.")
                 break
             self._process(time_slice)
+            self.universes.end_of_time_step()
         if algorithm.is_warming_up:
             self._finish_warmup(start_utc)
         self._call("OnEndOfAlgorithm", algorithm.on_end_of_algorithm)
@@ -526,14 +599,19 @@ class Engine:
     def _daily_sample(self) -> None:
         self.results.sample(self.algorithm.utc_time)
 
-    def _on_delisted(self, subscription: EquitySubscription, delisting: Delisting) -> None:
-        security = subscription.security
+    def _on_delisted(self, subscription: EquitySubscription, delisting: Delisting) -> SecurityChanges | None:
         if subscription.config.is_internal_feed:
-            return
-        if not security.is_delisted:
-            security.is_delisted = True
-            security.is_tradable = False
-            self._pending_removed.append(security)
+            return None
+        return self.universes.handle_delisting(subscription.security, False)
+
+    def _on_universe_data(self, frontier_utc: datetime, selections: dict[Any, Any]) -> SecurityChanges:
+        """A time pulse that brings the algorithm clock to the selection moment, then the selections themselves."""
+        algorithm = self.algorithm
+        if algorithm.is_warming_up and frontier_utc > self._start_utc:
+            self._finish_warmup(self._start_utc)
+        self.scheduler.scan_past(frontier_utc, algorithm.set_date_time)
+        algorithm._utc_time = frontier_utc
+        return self.universes.select(frontier_utc, selections)
 
     def _process(self, time_slice: TimeSlice) -> None:
         algorithm = self.algorithm
@@ -543,6 +621,9 @@ class Engine:
         algorithm._utc_time = utc
         local_time = from_utc(utc, algorithm.time_zone)
         slice_ = Slice(local_time, algorithm.resolve_symbol, utc)
+        changes: SecurityChanges = time_slice.changes or SecurityChanges()
+        if changes:
+            self._apply_security_changes(changes)
         consolidator_updates: list[tuple[SubscriptionDataConfig, list[Any]]] = []
         for packet in time_slice.packets:
             config = packet.subscription.config
@@ -564,15 +645,10 @@ class Engine:
         algorithm.current_slice = slice_
         self.transaction_handler.process_synchronous_events()
         self.scheduler.fire_due(utc)
-        changes = SecurityChanges(
-            [s for s in time_slice.added_securities if not s.is_internal],
-            [s for s in time_slice.removed_securities if not s.is_internal],
-        )
-        if time_slice.added_securities or time_slice.removed_securities:
-            self.scheduler.on_securities_changed(time_slice.added_securities, time_slice.removed_securities)
         if changes:
-            self._call("OnSecuritiesChanged", algorithm.on_securities_changed, changes)
-            self._framework_securities_changed(changes)
+            algorithm_changes = changes.for_algorithm()
+            self._call("OnSecuritiesChanged", algorithm.on_securities_changed, algorithm_changes)
+            self._framework_securities_changed(algorithm_changes)
         for dividend in slice_.dividends.values():
             if not algorithm.is_warming_up:
                 mode = algorithm.securities[dividend.symbol].data_normalization_mode
@@ -609,6 +685,17 @@ class Engine:
         self._framework_data(slice_)
         self.transaction_handler.process_synchronous_events()
         self.results.process_synchronous_events()
+
+    def _apply_security_changes(self, changes: SecurityChanges) -> None:
+        """Added securities join the algorithm; removed ones no universe holds stop being tradable."""
+        securities = self.algorithm.securities
+        for security in changes.added_securities:
+            securities.add(security)
+        active = self.universes.active_securities()
+        for security in changes.removed_securities:
+            if security.symbol not in active:
+                security.reset()
+        self.scheduler.on_securities_changed(changes.added_securities, changes.removed_securities)
 
     # framework hooks (the Algorithm Framework plugs in here)
     def _framework_securities_changed(self, changes: SecurityChanges) -> None:

@@ -235,6 +235,13 @@ class MarketDataType(IntEnum):
     FUTURES_CHAIN = 6
 
 
+class DataMappingMode(IntEnum):
+    LAST_TRADING_DAY = 0
+    FIRST_DAY_MONTH = 1
+    OPEN_INTEREST = 2
+    OPEN_INTEREST_ANNUAL = 3
+
+
 class SettlementType(IntEnum):
     PHYSICAL_DELIVERY = 0
     CASH = 1

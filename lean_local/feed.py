@@ -36,6 +36,7 @@ from lean_local.market_data import (
 )
 from lean_local.subscriptions import RESOLUTION_SPAN, SubscriptionDataConfig
 from lean_local.timeutil import from_utc, to_utc
+from lean_local.universe.universes import BaseDataCollection
 
 if TYPE_CHECKING:
     from lean_local.securities.security import Security
@@ -501,41 +502,48 @@ class TimeSlice:
     utc_time: datetime
     packets: list[DataPacket]
     data_point_count: int
-    added_securities: list[Any] = field(default_factory=list)
-    removed_securities: list[Any] = field(default_factory=list)
+    changes: Any = None
 
 
 class Synchronizer:
-    """Merges subscriptions by emission time; new subscriptions can join while it runs."""
+    """Merges subscriptions by emission time; new subscriptions can join while it runs.
+
+    Universe subscriptions (``is_universe``) carry selection data: when some is due, the synchronizer hands it to
+    ``on_universe_data`` (which aligns the algorithm clock and applies the selections) and then pulls again, so data
+    of securities added by the selection at this very moment joins the same slice, as in LEAN.
+    """
 
     def __init__(self, start_utc: datetime) -> None:
-        self._heap: list[tuple[datetime, int, int]] = []
-        self._streams: dict[int, tuple[EquitySubscription, Iterator[BaseData], BaseData | None]] = {}
+        self._heap: list[tuple[datetime, tuple[int, int, str], int]] = []
+        self._streams: dict[int, tuple[Any, Iterator[BaseData], BaseData | None]] = {}
+        self._universe_feeds: list[Any] = []
         self._order = 0
         self.frontier_utc = start_utc
-        self.pending_added: list[Any] = []
-        self.pending_removed: list[Any] = []
-        self.on_delisted: Callable[[EquitySubscription, Delisting], None] | None = None
+        self.on_delisted: Callable[[EquitySubscription, Delisting], Any] | None = None
+        self.on_universe_data: Callable[[datetime, dict[Any, Any]], Any] | None = None
+        self.empty_changes: Callable[[], Any] = lambda: None
 
-    def add(self, subscription: EquitySubscription) -> None:
+    def add(self, subscription: Any) -> None:
         iterator = iter(subscription)
         key = self._order
         self._order += 1
+        subscription.finished = False
         self._streams[key] = (subscription, iterator, None)
+        if getattr(subscription, "is_universe", False):
+            self._universe_feeds.append(subscription)
         self._advance(key)
 
-    def remove(self, subscription: EquitySubscription) -> None:
+    def remove(self, subscription: Any) -> None:
         subscription.removed = True
 
     def _advance(self, key: int) -> None:
         subscription, iterator, _ = self._streams[key]
-        while True:
-            try:
-                item = next(iterator)
-            except StopIteration:
-                del self._streams[key]
-                return
-            break
+        try:
+            item = next(iterator)
+        except StopIteration:
+            del self._streams[key]
+            subscription.finished = True
+            return
         self._streams[key] = (subscription, iterator, item)
         emit = subscription.clock.to_utc(item.end_time)
         heapq.heappush(self._heap, (emit, _sort_key(subscription), key))
@@ -548,74 +556,76 @@ class Synchronizer:
                 heapq.heappop(self._heap)
                 if stream is not None:
                     del self._streams[key]
+                    stream[0].finished = True
                 continue
             return max(emit, self.frontier_utc)
+        if any(f.universe.dispose_requested and not f.removed for f in self._universe_feeds):
+            return self.frontier_utc
         return None
 
     def next_slice(self) -> TimeSlice | None:
         """The next time slice, or None when every subscription is exhausted."""
         emit = self.next_time()
         if emit is None:
-            if self.pending_added or self.pending_removed:
-                return self._empty_slice(self.frontier_utc)
             return None
         frontier = emit
         self.frontier_utc = frontier
         packets: dict[int, DataPacket] = {}
         count = 0
-        while self._heap and self._heap[0][0] <= frontier:
-            _, _, key = heapq.heappop(self._heap)
-            stream = self._streams.get(key)
-            if stream is None:
-                continue
-            subscription, iterator, item = stream
-            if subscription.removed:
-                del self._streams[key]
-                continue
-            assert item is not None
-            packet = packets.get(key)
-            if packet is None:
-                packet = packets[key] = DataPacket(subscription, [])
-            packet.data.append(item)
-            count += 1
-            if isinstance(item, Delisting) and item.type == DelistingType.DELISTED and self.on_delisted is not None:
-                self.on_delisted(subscription, item)
-            self._advance(key)
+        changes = self.empty_changes()
+        while True:
+            selections: dict[Any, Any] = {}
+            while self._heap and self._heap[0][0] <= frontier:
+                _, _, key = heapq.heappop(self._heap)
+                stream = self._streams.get(key)
+                if stream is None:
+                    continue
+                subscription, iterator, item = stream
+                if subscription.removed:
+                    del self._streams[key]
+                    subscription.finished = True
+                    continue
+                assert item is not None
+                if getattr(subscription, "is_universe", False):
+                    collection = selections.get(subscription.universe)
+                    if collection is None:
+                        selections[subscription.universe] = _collection_at(item, frontier)
+                    else:
+                        collection.data.extend(item.data)
+                else:
+                    packet = packets.get(key)
+                    if packet is None:
+                        packet = packets[key] = DataPacket(subscription, [])
+                    packet.data.append(item)
+                    count += 1
+                    if isinstance(item, Delisting) and item.type == DelistingType.DELISTED and self.on_delisted is not None:
+                        delisted = self.on_delisted(subscription, item)
+                        if delisted:
+                            changes = changes + delisted
+                self._advance(key)
+            for feed in self._universe_feeds:
+                if feed.universe.dispose_requested and not feed.removed:
+                    # one last selection so a removed universe deselects everything it added
+                    feed.removed = True
+                    selections.setdefault(feed.universe, _empty_collection(feed, frontier))
+            self._universe_feeds = [f for f in self._universe_feeds if not f.removed and not f.finished]
+            if not selections or self.on_universe_data is None:
+                break
+            count += sum(len(c.data) for c in selections.values())
+            selected = self.on_universe_data(frontier, selections)
+            if not selected:
+                break
+            changes = changes + selected
         ordered = [packets[key] for key in sorted(packets, key=lambda k: (_sort_key(packets[k].subscription), k))]
-        time_slice = TimeSlice(frontier, ordered, count, self.pending_added, self.pending_removed)
-        self.pending_added = []
-        self.pending_removed = []
-        return time_slice
+        return TimeSlice(frontier, ordered, count, changes)
 
-    def _empty_slice(self, utc: datetime) -> TimeSlice:
-        time_slice = TimeSlice(utc, [], 0, self.pending_added, self.pending_removed)
-        self.pending_added = []
-        self.pending_removed = []
-        return time_slice
 
-    def pulse(self, utc: datetime) -> TimeSlice:
-        """A slice with no data at ``utc`` (used for the start of the algorithm and universe changes)."""
-        self.frontier_utc = max(self.frontier_utc, utc)
-        packets: dict[int, DataPacket] = {}
-        count = 0
-        while self._heap and self._heap[0][0] <= utc:
-            _, _, key = heapq.heappop(self._heap)
-            stream = self._streams.get(key)
-            if stream is None:
-                continue
-            subscription, iterator, item = stream
-            assert item is not None
-            packet = packets.get(key)
-            if packet is None:
-                packet = packets[key] = DataPacket(subscription, [])
-            packet.data.append(item)
-            count += 1
-            self._advance(key)
-        ordered = [packets[key] for key in sorted(packets, key=lambda k: (_sort_key(packets[k].subscription), k))]
-        time_slice = TimeSlice(utc, ordered, count, self.pending_added, self.pending_removed)
-        self.pending_added = []
-        self.pending_removed = []
-        return time_slice
+def _collection_at(item: BaseDataCollection, frontier: datetime) -> BaseDataCollection:
+    return BaseDataCollection(frontier, item.symbol, list(item.data), frontier)
+
+
+def _empty_collection(feed: Any, frontier: datetime) -> BaseDataCollection:
+    return BaseDataCollection(frontier, feed.config.symbol, [], frontier)
 
 
 def _sort_key(subscription: EquitySubscription) -> tuple[int, int, str]:

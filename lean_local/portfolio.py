@@ -181,17 +181,22 @@ class SecurityPortfolioManager:
     def get_margin_remaining_exact(self, total_portfolio_value: Decimal) -> Decimal:
         return total_portfolio_value - ZERO - self.total_margin_used_exact
 
+    def _all_securities(self) -> list[Any]:
+        """Active and removed securities: totals over the whole run include securities that left the algorithm."""
+        total = getattr(self.securities, "total", None)
+        return list(total) if total is not None else list(self.securities.values())
+
     @property
     def total_fees_exact(self) -> Decimal:
-        return sum((s.holdings.total_fees_exact for s in self.securities.values()), ZERO)
+        return sum((s.holdings.total_fees_exact for s in self._all_securities()), ZERO)
 
     @property
     def total_sale_volume_exact(self) -> Decimal:
-        return sum((s.holdings.total_sale_volume_exact for s in self.securities.values()), ZERO)
+        return sum((s.holdings.total_sale_volume_exact for s in self._all_securities()), ZERO)
 
     @property
     def total_profit_exact(self) -> Decimal:
-        return sum((s.holdings.profit_exact + s.holdings.total_dividends_exact for s in self.securities.values()), ZERO)
+        return sum((s.holdings.profit_exact + s.holdings.total_dividends_exact for s in self._all_securities()), ZERO)
 
     @property
     def total_unrealized_profit_exact(self) -> Decimal:

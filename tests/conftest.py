@@ -1,4 +1,4 @@
-"""Fixtures for the data-layer tests: the shared LEAN sample data folder (read-only, never copied)."""
+"""Shared fixtures: the LEAN sample data folder (read-only, never copied into the project)."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ import pytest
 
 from lean_local.data.paths import DataFolder
 
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")

@@ -196,6 +196,7 @@ class Security:
         self.volatility_model: Any = None
         self.price_variation_model: Any = None
         self.is_internal = False
+        self.is_initialized = False
         self.properties: dict[str, Any] = {}
 
     # --- identity -------------------------------------------------------------------------------
@@ -338,6 +339,12 @@ class Security:
     def set_volatility_model(self, model: Any) -> None:
         self.volatility_model = model
 
+    def reset(self) -> None:
+        """Not tradable and no data subscriptions: the security left every universe (or was delisted)."""
+        self.is_tradable = False
+        self.is_initialized = False
+        self.subscriptions.clear()
+
     def set_leverage(self, leverage: float) -> None:
         if self.type in (SecurityType.FUTURE, SecurityType.OPTION):
             return
@@ -356,11 +363,16 @@ class Security:
 
 
 class SecurityManager(dict):  # type: ignore[type-arg]
-    """``algorithm.securities``: Symbol → Security, also indexable by ticker string."""
+    """``algorithm.securities``: Symbol → Security, also indexable by ticker string.
+
+    Iteration, ``keys``/``values`` and ``count`` cover the active securities. A security removed from the algorithm
+    (deselected, delisted) stays reachable by lookup, as in LEAN, so late order events and history still find it.
+    """
 
     def __init__(self, resolver: Callable[[str], Any]) -> None:
         super().__init__()
         self._resolver = resolver
+        self._removed: dict[Any, Security] = {}
 
     def _key(self, key: Any) -> Any:
         if isinstance(key, str):
@@ -372,25 +384,52 @@ class SecurityManager(dict):  # type: ignore[type-arg]
         try:
             return dict.__getitem__(self, resolved)  # type: ignore[no-any-return]
         except KeyError:
+            removed = self._removed.get(resolved)
+            if removed is not None:
+                return removed
             raise KeyError(
                 f"This asset symbol ({key}) was not found in your security list. Please add this security or check "
                 f"it exists before using it with 'securities.contains_key(\"{key}\")'"
             ) from None
 
+    def __setitem__(self, key: Any, security: Security) -> None:
+        resolved = self._key(key)
+        self._removed.pop(resolved, None)
+        dict.__setitem__(self, resolved, security)
+
+    def add(self, security: Security) -> None:
+        """Make ``security`` active (again); a no-op when it already is."""
+        if not dict.__contains__(self, security.symbol):
+            self[security.symbol] = security
+
+    def remove(self, key: Any) -> bool:
+        """Take a security out of the active set; lookups still find it."""
+        resolved = self._key(key)
+        security = dict.pop(self, resolved, None)
+        if security is None:
+            return False
+        self._removed[resolved] = security
+        return True
+
     def __contains__(self, key: object) -> bool:
         try:
-            return dict.__contains__(self, self._key(key))
+            resolved = self._key(key)
         except KeyError:
             return False
+        return dict.__contains__(self, resolved) or resolved in self._removed
 
     def contains_key(self, key: Any) -> bool:
         return key in self
 
     def get(self, key: Any, default: Any = None) -> Any:
         try:
-            return dict.get(self, self._key(key), default)
+            resolved = self._key(key)
         except KeyError:
             return default
+        found = dict.get(self, resolved)
+        if found is None:
+            found = self._removed.get(resolved, default)
+        return found
 
     def try_get_value(self, key: Any) -> tuple[bool, Security | None]:
         security = self.get(key)
@@ -398,7 +437,8 @@ class SecurityManager(dict):  # type: ignore[type-arg]
 
     @property
     def total(self) -> list[Security]:
-        return list(self.values())
+        """Every security the algorithm ever had, active or removed."""
+        return list(self.values()) + [s for s in self._removed.values() if not dict.__contains__(self, s.symbol)]
 
     def __iter__(self) -> Iterator[Any]:
         """Iterating yields ``KeyValuePair(symbol, security)`` as LEAN's Python API does."""

@@ -32,6 +32,7 @@ ALGORITHM_FILES: dict[str, str] = {
     "ZeroedBenchmarkRegressionAlgorithm": "zeroed_benchmark.py",
     "HourSplitRegressionAlgorithm": "hour_split.py",
     "DelistingEventsAlgorithm": "delisting_events.py",
+    "CoarseFundamentalTop3Algorithm": "coarse_top3.py",
 }
 
 

@@ -1,4 +1,4 @@
-"""Tier-1 LEAN regression cases: our algorithms must reproduce LEAN's statistics as exact strings."""
+"""LEAN regression cases: our own algorithms must reproduce LEAN's statistics as exact strings."""
 from __future__ import annotations
 
 import pytest
@@ -7,10 +7,10 @@ from harness import ALGORITHM_FILES, CORE_STATISTICS, DATA_FOLDER, SECONDARY_STA
 
 pytestmark = pytest.mark.skipif(not DATA_FOLDER.is_dir(), reason="LEAN sample data (../shared/lean-data) not available")
 
-TIER_1 = [name for name in ALGORITHM_FILES if cases()[name]["tier"] == 1]
+CASES = sorted(ALGORITHM_FILES, key=lambda name: (cases()[name]["tier"], name))
 
 
-@pytest.fixture(scope="module", params=TIER_1)
+@pytest.fixture(scope="module", params=CASES, ids=[f"tier{cases()[n]['tier']}-{n}" for n in CASES])
 def result(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     return run_case(request.param)
 
