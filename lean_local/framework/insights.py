@@ -225,6 +225,9 @@ class Insight:
     weight=None, tag="")``. ``period`` may be a ``timedelta`` or a function of the local generation time that
     returns the local close time. Use :meth:`price` for the common price insight."""
 
+    generated_time_utc: datetime
+    close_time_utc: datetime
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and isinstance(args[0], datetime):
             # Insight(generated_time_utc, symbol, period, type, direction, magnitude, confidence, ...)
@@ -263,8 +266,8 @@ class Insight:
         self.weight = None if weight is None else float(weight)
         self.tag = tag or ""
         self.score = InsightScore()
-        self.generated_time_utc: datetime = datetime.min
-        self.close_time_utc: datetime = datetime.min
+        self.generated_time_utc = datetime.min
+        self.close_time_utc = datetime.min
         self.reference_value: Decimal = ZERO
         self.reference_value_final: Decimal = ZERO
         self.estimated_value: Decimal = ZERO

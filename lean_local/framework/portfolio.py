@@ -8,7 +8,7 @@ whose insights all expired. Subclasses override ``determine_target_percent`` (an
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import IntEnum
@@ -49,21 +49,22 @@ def rebalancing_function(rebalance: Any) -> Callable[[datetime], datetime | None
 
 def date_rule_function(date_rule: Any) -> Callable[[datetime], datetime | None]:
     """``IDateRule.ToFunc()``: the next date of the rule at or after the given time, advancing when reached."""
-    state: dict[str, Any] = {"dates": None, "current": None}
+    dates: Iterator[datetime] | None = None
+    current: datetime | None = None
 
     def next_time(utc: datetime) -> datetime | None:
-        if state["dates"] is None:
-            state["dates"] = iter(date_rule.get_dates(utc, END_OF_TIME))
-            state["current"] = next(state["dates"], None)
-            if state["current"] is None:
+        nonlocal dates, current
+        if dates is None:
+            dates = iter(date_rule.get_dates(utc, END_OF_TIME))
+            current = next(dates, None)
+            if current is None:
                 return END_OF_TIME
-        if state["current"] is None:
+        if current is None:
             return END_OF_TIME
-        if utc >= state["current"]:
-            state["current"] = next(state["dates"], None)
-            if state["current"] is None:
+        if utc >= current:
+            current = next(dates, None)
+            if current is None:
                 return END_OF_TIME
-        current: datetime = state["current"]
         return current
 
     return next_time

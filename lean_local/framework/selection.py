@@ -234,7 +234,7 @@ class ScheduledUniverseSelectionModel(UniverseSelectionModel):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         values = list(args)
         time_zone = None
-        if values and isinstance(values[0], str):
+        if len(values) >= 4 and isinstance(values[0], str):
             time_zone = values.pop(0)
         time_zone = kwargs.pop("time_zone", time_zone)
         names = ("date_rule", "time_rule", "selector", "settings")

@@ -45,3 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "needs_data" in item.keywords:
                 item.add_marker(skip)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_data: needs LEAN's sample data in ../shared/lean-data")

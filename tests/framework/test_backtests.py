@@ -1,0 +1,127 @@
+"""Framework algorithms run end to end on LEAN's sample data.
+
+The tier-2 cases compare every statistic with LEAN's regression values (``../shared/fidelity/cases.json``); the
+other algorithms check behaviour (insight expiry, composite alphas, risk stops, the alpha-results output).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ALGORITHMS, DATA_FOLDER, ROOT
+
+pytestmark = pytest.mark.needs_data
+
+CASES_FILE = ROOT.parent / "shared" / "fidelity" / "cases.json"
+
+# our algorithm file for each of LEAN's tier-2 framework cases that runs on this engine today
+TIER2_FILES = {
+    "BasicTemplateFrameworkAlgorithm": "basic_template_framework.py",
+    "AccumulativeInsightPortfolioRegressionAlgorithm": "accumulative_insight.py",
+    "AddAlphaModelAlgorithm": "add_alpha_model.py",
+    "InsightWeightingFrameworkAlgorithm": "insight_weighting.py",
+    "MaximumDrawdownPercentPerSecurityFrameworkRegressionAlgorithm": "max_drawdown_per_security.py",
+    "MaximumDrawdownPercentPortfolioFrameworkRegressionAlgorithm": "max_drawdown_portfolio.py",
+}
+
+# LEAN's RAW-mode split credits the fractional share at the split-adjusted price (SecurityCache.ApplySplit scales the
+# cached bar in place before SecurityPortfolioManager.ApplySplit reads it); lean_local's portfolio does not yet
+NEEDS_ENGINE_SPLIT_FIX = {"MaximumDrawdownPercentPortfolioFrameworkRegressionAlgorithm"}
+
+IGNORED = {"Estimated Strategy Capacity", "Lowest Capacity Asset"}
+
+
+@lru_cache(maxsize=1)
+def _cases() -> dict[str, dict[str, Any]]:
+    return {case["name"]: case for case in json.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]}
+
+
+def run(name: str) -> Any:
+    from lean_local.runner import run_backtest
+
+    result = run_backtest(ALGORITHMS / name, data_folder=DATA_FOLDER, write_output=False)
+    assert result.status == "Completed", f"{result.runtime_error}\n{result.stack_trace}"
+    return result
+
+
+def _mismatches(result: Any, expected: dict[str, str]) -> dict[str, tuple[str, str | None]]:
+    actual = dict(result.statistics)
+    actual["OrderListHash"] = result.order_list_hash
+    return {k: (v, actual.get(k)) for k, v in expected.items() if k not in IGNORED and actual.get(k) != v}
+
+
+def _split_fix_missing(result: Any) -> bool:
+    return any(o.status.name == "FILLED" and o.quantity_exact == 7 for o in result.engine.transaction_handler.all_orders())
+
+
+@pytest.mark.parametrize("case", sorted(TIER2_FILES))
+def test_tier2_framework_case_matches_lean(case: str) -> None:
+    if not CASES_FILE.exists():
+        pytest.skip(f"{CASES_FILE} not found")
+    result = run(TIER2_FILES[case])
+    mismatches = _mismatches(result, _cases()[case]["expected_statistics"])
+    if mismatches and case in NEEDS_ENGINE_SPLIT_FIX and _split_fix_missing(result):
+        pytest.xfail("the engine's RAW split credits the fractional share at the pre-split price")
+    assert not mismatches
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # LEAN's TrailingStopRiskFrameworkRegressionAlgorithm and MaximumUnrealizedProfitPercentPerSecurity
+        # FrameworkRegressionAlgorithm (statistics from their C# files at the pinned commit)
+        ("trailing_stop.py", {"Total Orders": "2", "End Equity": "99592.55", "Net Profit": "-0.407%",
+                              "Total Fees": "$2.00", "OrderListHash": "ab2645a4eeb3bbd6b2862df5260d86b4"}),
+        ("max_unrealized_profit.py", {"Total Orders": "2", "End Equity": "100732.58", "Net Profit": "0.733%",
+                                      "Sharpe Ratio": "2.696", "Total Fees": "$2.00",
+                                      "OrderListHash": "e954f20bd08ee776fa710a325715354e"}),
+    ],
+)
+def test_risk_model_regressions(name: str, expected: dict[str, str]) -> None:
+    assert not _mismatches(run(name), expected)
+
+
+def test_an_expired_insight_flattens_its_position() -> None:
+    result = run("insight_expiry.py")
+    orders = result.engine.transaction_handler.all_orders()
+    assert [(str(o.time), o.quantity_exact > 0) for o in orders] == [
+        ("2013-10-07 13:31:00", True),   # 09:31 ET, first bar
+        ("2013-10-07 14:32:00", False),  # first bar after the 10:31 ET close time
+    ]
+    assert orders[1].quantity_exact == -orders[0].quantity_exact
+    algorithm = result.engine.algorithm
+    assert len(algorithm.generated) == 1 and algorithm.insights.total_count == 1
+    assert algorithm.insights.count == 0  # removed from the open set when it expired
+
+
+def test_composite_alpha_merges_both_models() -> None:
+    algorithm = run("composite_directions.py").engine.algorithm
+    spy, ibm = algorithm.weights
+    assert 0.45 < spy < 0.5 and -0.5 < ibm < -0.45
+    models = {insight.source_model for insight in algorithm.insights.get_insights()}
+    assert models == {"AlwaysUp(SPY)", "AlwaysDown(IBM)"}
+
+
+def test_alpha_results_of_a_run() -> None:
+    from lean_local.framework.serialization import alpha_results_json
+
+    algorithm = run("basic_template_framework.py").engine.algorithm
+    rows = json.loads(alpha_results_json(algorithm) or "[]")
+    assert len(rows) == algorithm.insights.total_count > 0
+    first = rows[0]
+    assert first["ticker"] == "SPY" and first["direction"] == "up" and first["period"] == 1200.0
+    assert first["sourceModel"] == "ConstantAlphaModel(Price,Up,00:20:00,0.025)"
+    assert first["createdTime"] == 1381152660.0 and first["closeTime"] == 1381153860.0
+    assert first["reference"] > 0
+
+
+def test_framework_output_folder_has_alpha_results(tmp_path: Path) -> None:
+    from lean_local.framework.serialization import write_alpha_results
+
+    algorithm = run("insight_expiry.py").engine.algorithm
+    path = write_alpha_results(algorithm, tmp_path, "1234")
+    assert path == tmp_path / "1234" / "alpha-results.json" and len(json.loads(path.read_text())) == 1
