@@ -13,8 +13,7 @@ Defaults are LEAN's: null alpha, null portfolio construction, immediate executio
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from lean_local.framework.alphas import CompositeAlphaModel, NullAlphaModel, model_name
@@ -22,13 +21,7 @@ from lean_local.framework.execution import ImmediateExecutionModel
 from lean_local.framework.insights import GeneratedInsightsCollection, Insight, InsightManager
 from lean_local.framework.portfolio import NullPortfolioConstructionModel, PortfolioConstructionModel
 from lean_local.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel, distinct_by_symbol
-from lean_local.framework.selection import (
-    CompositeUniverseSelectionModel,
-    FundamentalUniverse,
-    ManualUniverse,
-    NullUniverseSelectionModel,
-    ScheduledUniverse,
-)
+from lean_local.framework.selection import CompositeUniverseSelectionModel, NullUniverseSelectionModel
 
 
 class AlgorithmEvent:
@@ -64,7 +57,6 @@ class _FrameworkState:
         self.insights = InsightManager(algorithm)
         self.insights_generated = AlgorithmEvent()
         self.universe_symbols: dict[Any, Any] = {}
-        self.scheduled: list[_ScheduledUniverseDriver] = []
         self.post_initialized = False
         self.warmup_warning_sent = False
         self.delisted_warning_sent = False
@@ -339,133 +331,6 @@ class FrameworkAlgorithm:
             universe.dispose()
 
     def _add_framework_universe(self, universe: Any) -> None:
-        """Add a universe created by the selection model.
-
-        An engine that drives universes itself offers ``add_universe_object(universe)``; otherwise manual universes
-        are added with ``add_security``, scheduled ones through the scheduler, fundamental ones through
-        ``add_universe``.
-        """
+        """Add a universe created by the selection model (``QCAlgorithm.add_universe``)."""
         algorithm: Any = self
-        engine = getattr(algorithm, "_engine", None)
-        add_object = getattr(engine, "add_universe_object", None)
-        if add_object is not None:
-            add_object(universe)
-            return
-        if isinstance(universe, ManualUniverse):
-            settings = universe.universe_settings
-            for symbol in universe.symbols:
-                security = algorithm.add_security(
-                    symbol, settings.resolution, settings.fill_forward, settings.leverage,
-                    settings.extended_market_hours, settings.data_normalization_mode,
-                )
-                universe.members[symbol] = security
-        elif isinstance(universe, ScheduledUniverse):
-            driver = _ScheduledUniverseDriver(self, universe)
-            self._framework.scheduled.append(driver)
-            driver.schedule()
-        elif isinstance(universe, FundamentalUniverse):
-            add_universe = getattr(algorithm, "add_universe", None)
-            if add_universe is None:
-                raise NotImplementedError(
-                    "Fundamental universe selection needs the engine's add_universe(selector); this lean_local build has none yet"
-                )
-            if universe.universe_settings is not None and universe.universe_settings is not algorithm.universe_settings:
-                add_universe(universe.universe_settings, universe.selector)
-            else:
-                add_universe(universe.selector)
-        else:
-            add_universe = getattr(algorithm, "add_universe", None)
-            if add_universe is None:
-                raise NotImplementedError(f"cannot add universe {universe!r}: the engine has no add_universe")
-            add_universe(universe)
-
-
-class _ScheduledUniverseDriver:
-    """Runs a :class:`ScheduledUniverse` through the algorithm's scheduler when the engine does not drive universes.
-
-    At each trigger the selector runs; new symbols are added (``add_security`` with the universe settings) and
-    deselected members are reported removed (LEAN reports them even if another universe still holds them). A
-    removed member leaves the universe once it has no holdings, open orders or open target. The changes reach
-    ``on_securities_changed`` and the framework models at the trigger time, as LEAN's universe time slice does.
-    """
-
-    def __init__(self, algorithm: Any, universe: ScheduledUniverse) -> None:
-        self.algorithm = algorithm
-        self.universe = universe
-        self.pending_removal: dict[Any, Any] = {}
-        self.added_time: dict[Any, datetime] = {}
-
-    def schedule(self) -> None:
-        algorithm = self.algorithm
-        algorithm.schedule.on(self.universe.date_rule, self.universe.time_rule, self.select)
-
-    def _is_safe_to_remove(self, security: Any) -> bool:
-        algorithm = self.algorithm
-        if security.holdings.invested:
-            return False
-        if algorithm.transactions.get_open_orders(security.symbol):
-            return False
-        target = getattr(security.holdings, "target", None)
-        return target is None or target.quantity_exact == 0
-
-    def select(self) -> None:
-        from lean_local.engine import SecurityChanges
-
-        algorithm = self.algorithm
-        universe = self.universe
-        utc = algorithm.utc_time
-        selected = universe.select_symbols(utc)
-        selected_set = set(selected)
-        # pending removals that became safe (or were selected again) leave the pending list
-        for symbol, security in list(self.pending_removal.items()):
-            if self._is_safe_to_remove(security) or symbol in selected_set:
-                self.pending_removal.pop(symbol)
-                if symbol not in selected_set:
-                    universe.members.pop(symbol, None)
-        removed: list[Any] = []
-        minimum = getattr(universe.universe_settings, "minimum_time_in_universe", None)
-        for symbol in sorted(universe.members, key=lambda s: str(s.id)):
-            if symbol in selected_set:
-                continue
-            security = universe.members[symbol]
-            added_at = self.added_time.get(symbol)
-            if minimum is not None and added_at is not None and utc - added_at < minimum:
-                continue
-            if symbol in self.pending_removal:
-                continue
-            if not security.is_delisted:
-                removed.append(security)
-            if self._is_safe_to_remove(security):
-                universe.members.pop(symbol)
-            else:
-                self.pending_removal[symbol] = security
-        added: list[Any] = []
-        engine = algorithm._engine
-        settings = universe.universe_settings
-        for symbol in selected:
-            if symbol in universe.members:
-                continue
-            existing = algorithm.securities.get(symbol)
-            subscribed = existing is not None and existing.is_tradable and bool(existing.subscriptions)
-            security = algorithm.add_security(
-                symbol, settings.resolution, settings.fill_forward, settings.leverage,
-                settings.extended_market_hours, settings.data_normalization_mode,
-            )
-            universe.members[symbol] = security
-            self.added_time[symbol] = utc
-            if not subscribed:
-                pending = getattr(engine, "_pending_added", None)
-                if pending is not None and security in pending:
-                    pending.remove(security)
-                added.append(security)
-        if not (added or removed):
-            return
-        changes = SecurityChanges(
-            sorted(added, key=lambda s: s.symbol.value), sorted(removed, key=lambda s: s.symbol.value)
-        )
-        algorithm.on_securities_changed(changes)
-        algorithm.on_framework_securities_changed(changes)
-
-
-def _as_list(items: Iterable[Any]) -> list[Any]:
-    return list(items)
+        algorithm.add_universe(universe)

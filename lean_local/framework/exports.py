@@ -98,8 +98,7 @@ def names() -> dict[str, object]:
                      "OrderSizing", "IntradayVwap")),
         (selection, ("UniverseSelectionModel", "NullUniverseSelectionModel", "CompositeUniverseSelectionModel",
                      "ManualUniverseSelectionModel", "ScheduledUniverseSelectionModel", "FundamentalUniverseSelectionModel",
-                     "CoarseFundamentalUniverseSelectionModel", "FineFundamentalUniverseSelectionModel", "ManualUniverse",
-                     "ScheduledUniverse")),
+                     "CoarseFundamentalUniverseSelectionModel", "FineFundamentalUniverseSelectionModel", "ManualUniverse")),
         (framework_algorithm, ("AlgorithmEvent",)),
     ):
         for name in wanted:

@@ -1,106 +1,31 @@
-"""Universe selection models and the universe descriptions they create.
+"""Universe selection models: they create the engine's universes (``lean_local.universe``).
 
-A selection model's ``create_universes(algorithm)`` returns universe objects; the algorithm's framework
-post-initialize step adds each one (see :meth:`FrameworkAlgorithm._add_framework_universe`):
-
-* :class:`ManualUniverse` — a fixed symbol list, added at initialization with ``algorithm.add_security``.
-* :class:`ScheduledUniverse` — a selector function run at the times of a date rule × time rule.
-* :class:`FundamentalUniverse` — a selector over the daily fundamental (coarse) rows, handed to the engine's
-  ``algorithm.add_universe(...)``.
+The framework post-initialize step adds each universe a model creates with ``algorithm.add_universe``:
+``ManualUniverseSelectionModel`` → :class:`ManualUniverse` (fixed symbols), ``ScheduledUniverseSelectionModel`` →
+``ScheduledUniverse`` (a selector run at date rule × time rule times), the fundamental models →
+``FundamentalUniverseFactory`` (a selector over each day's fundamental rows).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
-from types import SimpleNamespace
+from datetime import datetime, timedelta
 from typing import Any
 
-from lean_local.enums import Market, SecurityType
+from lean_local.enums import Market, Resolution, SecurityType
+from lean_local.universe import FundamentalUniverseFactory, ScheduledUniverse, UserDefinedUniverse
 
-UNCHANGED = object()
 MAX_TIME = datetime.max
 
 
-class Universe:
-    """What a framework universe exposes: its symbol (``configuration.symbol``), settings and ``select_symbols``."""
+class ManualUniverse(UserDefinedUniverse):
+    """A fixed list of symbols (LEAN's ``ManualUniverse``): a user-defined universe that never reselects."""
 
-    def __init__(self, symbol: Any, universe_settings: Any) -> None:
-        self.configuration = SimpleNamespace(symbol=symbol)
-        self.universe_settings = universe_settings
-        self.dispose_requested = False
-        self.members: dict[Any, Any] = {}
+    def __init__(self, configuration: Any, universe_settings: Any, symbols: Iterable[Any]) -> None:
+        super().__init__(configuration, universe_settings, timedelta.max, list(symbols))
 
-    def select_symbols(self, utc_time: datetime, data: Any) -> Any:
-        raise NotImplementedError
-
-    def contains_member(self, symbol: Any) -> bool:
-        return symbol in self.members
-
-    def dispose(self) -> None:
-        self.dispose_requested = True
-
-
-class ManualUniverse(Universe):
-    """A fixed list of symbols (LEAN's ``ManualUniverse``)."""
-
-    def __init__(self, symbol: Any, universe_settings: Any, symbols: Iterable[Any]) -> None:
-        super().__init__(symbol, universe_settings)
-        self.symbols = list(symbols)
-
-    def select_symbols(self, utc_time: datetime, data: Any) -> list[Any]:
-        return list(self.symbols)
-
-
-class ScheduledUniverse(Universe):
-    """Runs ``selector(time)`` at each trigger time of ``date_rule`` × ``time_rule`` (LEAN's ``ScheduledUniverse``).
-
-    The date rule is evaluated in ``time_zone`` (UTC unless given); the time rule yields UTC event times. The
-    selector receives the trigger time expressed in ``time_zone``.
-    """
-
-    def __init__(self, time_zone: str | None, date_rule: Any, time_rule: Any, selector: Callable[[datetime], Any],
-                 universe_settings: Any, symbol: Any = None) -> None:
-        super().__init__(symbol or _universe_symbol("scheduled-universe", id(selector)), universe_settings)
-        self.time_zone = time_zone or "UTC"
-        self.date_rule = date_rule
-        self.time_rule = time_rule
-        self.selector = selector
-
-    def get_trigger_times(self, start_utc: datetime, end_utc: datetime) -> Iterable[datetime]:
-        from lean_local.timeutil import from_utc
-
-        start_local = from_utc(start_utc, self.time_zone)
-        end_local = from_utc(end_utc, self.time_zone)
-        dates = self.date_rule.get_dates(start_local, end_local)
-        for time in self.time_rule.create_utc_event_times(dates):
-            if start_utc <= time <= end_utc:
-                yield time
-
-    def select_symbols(self, utc_time: datetime, data: Any = None) -> list[Any]:
-        from lean_local.timeutil import from_utc
-
-        result = self.selector(from_utc(utc_time, self.time_zone))
-        if result is None or result is UNCHANGED:
-            return []
-        return [_to_symbol(item) for item in result]
-
-
-class FundamentalUniverse(Universe):
-    """A selector over each day's fundamental rows; the engine's ``add_universe`` runs it."""
-
-    def __init__(self, market: str, universe_settings: Any, selector: Callable[[Any], Any], symbol: Any = None) -> None:
-        super().__init__(symbol or _universe_symbol(f"fundamental-{market}", id(selector)), universe_settings)
-        self.market = market
-        self.selector = selector
-
-    def select_symbols(self, utc_time: datetime, data: Any) -> Any:
-        return self.selector(data)
-
-
-def _universe_symbol(name: str, key: int) -> Any:
-    from lean_local.securities.symbol import Symbol
-
-    return Symbol.create(f"{name}-{key}", SecurityType.EQUITY, Market.USA)
+    @property
+    def symbols(self) -> list[Any]:
+        return list(self._symbols)
 
 
 def _to_symbol(item: Any) -> Any:
@@ -207,7 +132,13 @@ class ManualUniverseSelectionModel(UniverseSelectionModel):
         return list(self._symbols)
 
     def create_universes(self, algorithm: Any) -> list[Any]:
+        from lean_local.market_data import Tick, TradeBar
+        from lean_local.securities.symbol import Symbol
+        from lean_local.universe.universes import universe_config
+
         settings = self._universe_settings or algorithm.universe_settings
+        resolution = Resolution(settings.resolution)
+        data_type = Tick if resolution == Resolution.TICK else TradeBar
         groups: dict[tuple[str, Any], list[Any]] = {}
         for symbol in self._symbols:
             groups.setdefault((symbol.id.market, symbol.security_type), []).append(symbol)
@@ -216,11 +147,11 @@ class ManualUniverseSelectionModel(UniverseSelectionModel):
             hash_code = 1
             for symbol in symbols:
                 hash_code = (hash_code * 31 + hash(symbol)) & 0xFFFFFFFF
-            from lean_local.securities.symbol import Symbol
-
             name = f"manual-universe-selection-model-{SecurityType(security_type).name.title()}-{market}-{hash_code}"
-            universe_symbol = Symbol.create(name, security_type, market)
-            universes.append(ManualUniverse(universe_symbol, settings, symbols))
+            entry = algorithm._engine.market_hours.get_entry(security_type, market, None)
+            config = universe_config(Symbol.create(name, security_type, market), data_type, resolution,
+                                     entry.data_time_zone, entry.exchange_hours.time_zone)
+            universes.append(ManualUniverse(config, settings, symbols))
         return universes
 
 
@@ -253,8 +184,10 @@ class ScheduledUniverseSelectionModel(UniverseSelectionModel):
         self._settings = params.get("settings")
 
     def create_universes(self, algorithm: Any) -> list[Any]:
-        return [ScheduledUniverse(self._time_zone, self._date_rule, self._time_rule, self._selector,
-                                  self._settings or algorithm.universe_settings)]
+        if self._time_zone is not None:
+            return [ScheduledUniverse(self._time_zone, self._date_rule, self._time_rule, self._selector,
+                                      self._settings or algorithm.universe_settings)]
+        return [ScheduledUniverse(self._date_rule, self._time_rule, self._selector, self._settings or algorithm.universe_settings)]
 
 
 class FundamentalUniverseSelectionModel(UniverseSelectionModel):
@@ -283,7 +216,7 @@ class FundamentalUniverseSelectionModel(UniverseSelectionModel):
 
     def create_universes(self, algorithm: Any) -> list[Any]:
         settings = self._universe_settings or algorithm.universe_settings
-        return [FundamentalUniverse(self._market, settings, lambda fundamental: self.select(algorithm, fundamental))]
+        return [FundamentalUniverseFactory(self._market, settings, lambda fundamental: self.select(algorithm, fundamental))]
 
     def select(self, algorithm: Any, fundamental: Any) -> Any:
         legacy = getattr(type(self), "Select", None)

@@ -239,22 +239,31 @@ def test_add_methods_compose_models() -> None:
     assert events == ["x"]
 
 
+@pytest.mark.needs_data
 def test_manual_universe_selection_groups_by_market_and_type() -> None:
-    model = ManualUniverseSelectionModel(SPY, AAPL)
+    from lean_local.data.market_hours import MarketHoursDatabase
+
+    from conftest import DATA_FOLDER
+
+    database = MarketHoursDatabase.load(DATA_FOLDER / "market-hours" / "market-hours-database.json")
     settings = SimpleNamespace(resolution=Resolution.MINUTE, fill_forward=True)
-    universes = model.create_universes(SimpleNamespace(universe_settings=settings))
+    algorithm = SimpleNamespace(universe_settings=settings, _engine=SimpleNamespace(market_hours=database))
+    universes = ManualUniverseSelectionModel(SPY, AAPL).create_universes(algorithm)
     assert len(universes) == 1 and isinstance(universes[0], ManualUniverse)
     assert universes[0].symbols == [SPY, AAPL] and universes[0].universe_settings is settings
+    assert universes[0].select_symbols(T0, None) == [SPY, AAPL]
     assert universes[0].configuration.symbol.value.upper().startswith("MANUAL-UNIVERSE-SELECTION-MODEL-EQUITY-USA-")
 
 
 def test_scheduled_universe_selection_requires_a_function() -> None:
-    every_day, midnight = SimpleNamespace(get_dates=None), SimpleNamespace(create_utc_event_times=None)
+    every_day = SimpleNamespace(name="EveryDay", get_dates=None)
+    midnight = SimpleNamespace(name="Midnight", create_utc_event_times=None)
     with pytest.raises(ValueError):
         ScheduledUniverseSelectionModel(every_day, midnight, [SPY])
     model = ScheduledUniverseSelectionModel(every_day, midnight, lambda dt: [SPY])
     universe = model.create_universes(SimpleNamespace(universe_settings="settings"))[0]
-    assert universe.select_symbols(datetime(2014, 6, 2, 4)) == [SPY]
+    assert universe.select_symbols(datetime(2014, 6, 2, 4), None) == [SPY]
+    assert universe.universe_settings == "settings"
 
 
 def test_exports_and_import_paths() -> None:
