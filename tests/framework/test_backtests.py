@@ -26,7 +26,19 @@ TIER2_FILES = {
     "InsightWeightingFrameworkAlgorithm": "insight_weighting.py",
     "MaximumDrawdownPercentPerSecurityFrameworkRegressionAlgorithm": "max_drawdown_per_security.py",
     "MaximumDrawdownPercentPortfolioFrameworkRegressionAlgorithm": "max_drawdown_portfolio.py",
+    "CompositeAlphaModelFrameworkAlgorithm": "composite_alpha.py",
+    "VolumeWeightedAveragePriceExecutionModelRegressionAlgorithm": "vwap_execution.py",
+    "RsiAlphaModelFrameworkRegressionAlgorithm": "rsi_framework.py",
+    "EmaCrossAlphaModelFrameworkRegressionAlgorithm": "ema_cross_framework.py",
 }
+
+# cases whose alpha or execution models need the indicator package's algorithm helpers
+NEEDS_INDICATORS = {
+    "CompositeAlphaModelFrameworkAlgorithm", "VolumeWeightedAveragePriceExecutionModelRegressionAlgorithm",
+    "RsiAlphaModelFrameworkRegressionAlgorithm", "EmaCrossAlphaModelFrameworkRegressionAlgorithm",
+}
+# not reproduced yet: 36 orders instead of LEAN's 38 (37 with the engine's split fix); under investigation
+KNOWN_MISMATCH = {"EmaCrossAlphaModelFrameworkRegressionAlgorithm"}
 
 # LEAN's RAW-mode split credits the fractional share at the split-adjusted price (SecurityCache.ApplySplit scales the
 # cached bar in place before SecurityPortfolioManager.ApplySplit reads it); lean_local's portfolio does not yet
@@ -54,6 +66,13 @@ def _mismatches(result: Any, expected: dict[str, str]) -> dict[str, tuple[str, s
     return {k: (v, actual.get(k)) for k, v in expected.items() if k not in IGNORED and actual.get(k) != v}
 
 
+def _has_indicator_helpers() -> bool:
+    from lean_local.algorithm import QCAlgorithm
+
+    return all(hasattr(QCAlgorithm, name) for name in ("register_indicator", "resolve_consolidator", "warm_up_indicator",
+                                                         "create_indicator_name"))
+
+
 def _split_fix_missing(result: Any) -> bool:
     return any(o.status.name == "FILLED" and o.quantity_exact == 7 for o in result.engine.transaction_handler.all_orders())
 
@@ -62,6 +81,10 @@ def _split_fix_missing(result: Any) -> bool:
 def test_tier2_framework_case_matches_lean(case: str) -> None:
     if not CASES_FILE.exists():
         pytest.skip(f"{CASES_FILE} not found")
+    if case in NEEDS_INDICATORS and not _has_indicator_helpers():
+        pytest.skip("needs the indicator helpers (register_indicator, resolve_consolidator, warm_up_indicator)")
+    if case in KNOWN_MISMATCH:
+        pytest.xfail("not reproduced yet")
     result = run(TIER2_FILES[case])
     mismatches = _mismatches(result, _cases()[case]["expected_statistics"])
     if mismatches and case in NEEDS_ENGINE_SPLIT_FIX and _split_fix_missing(result):
