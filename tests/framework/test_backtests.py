@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ALGORITHMS, DATA_FOLDER, ROOT
+from framework_testdata import ALGORITHMS, DATA_FOLDER, ROOT
 
 pytestmark = pytest.mark.needs_data
 

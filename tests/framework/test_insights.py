@@ -15,7 +15,7 @@ from lean_local.framework.insights import (
 )
 from lean_local.securities.symbol import Symbol
 
-from conftest import DATA_FOLDER
+from framework_testdata import DATA_FOLDER
 
 pytestmark = pytest.mark.needs_data
 

@@ -243,7 +243,7 @@ def test_add_methods_compose_models() -> None:
 def test_manual_universe_selection_groups_by_market_and_type() -> None:
     from lean_local.data.market_hours import MarketHoursDatabase
 
-    from conftest import DATA_FOLDER
+    from framework_testdata import DATA_FOLDER
 
     database = MarketHoursDatabase.load(DATA_FOLDER / "market-hours" / "market-hours-database.json")
     settings = SimpleNamespace(resolution=Resolution.MINUTE, fill_forward=True)
