@@ -63,6 +63,23 @@ class PriceScale:
 RAW_EQUITY = PriceScale(None)
 
 
+def _scale_prices(bar: Any, factor: Decimal) -> None:
+    """Scale a bar's OHLC by ``factor`` keeping exact decimals: the raw integers stay, the price scale absorbs it."""
+    if bar._raw is not None and bar._scale is not None:
+        current = bar._scale.factor if bar._scale.factor is not None else Decimal(1)
+        bar._scale = PriceScale(current * factor, bar._scale.raw_exponent)
+        f = bar._scale.to_float
+        raw = bar._raw
+        bar.open, bar.high, bar.low, bar.close = f(raw[0]), f(raw[1]), f(raw[2]), f(raw[3])
+        return
+    scaled = [to_decimal(v) * factor for v in (bar.open, bar.high, bar.low, bar.close)]
+    bar.open, bar.high, bar.low, bar.close = (float(v) for v in scaled)
+
+
+def _round_volume(volume: Decimal, factor: Decimal) -> Decimal:
+    return (volume * (Decimal(1) / factor)).to_integral_value()
+
+
 class BaseData:
     """Common fields of every data point. ``time`` is the start, ``end_time`` when it is emitted."""
 
@@ -140,6 +157,10 @@ class Bar:
     @property
     def exact_close(self) -> Decimal:
         return self._exact(3, self.close)
+
+    def scale(self, factor: Decimal) -> None:
+        """Multiply every price by ``factor`` in place, exactly (split adjustment of cached data)."""
+        _scale_prices(self, factor)
 
     def update(self, value: float) -> None:
         if value == 0:
@@ -235,6 +256,11 @@ class TradeBar(BaseData):
     def exact_volume(self) -> Decimal:
         return to_decimal(self.volume)
 
+    def scale(self, factor: Decimal) -> None:
+        """Split adjustment in place: prices times ``factor``, volume divided by it (rounded half-even)."""
+        _scale_prices(self, factor)
+        self.volume = float(_round_volume(to_decimal(self.volume), factor))
+
     @property
     def value(self) -> float:
         return self.close
@@ -319,6 +345,14 @@ class QuoteBar(BaseData):
         bar.last_bid_size = bid_size
         bar.last_ask_size = ask_size
         return bar
+
+    def scale(self, factor: Decimal) -> None:
+        """Split adjustment in place: both sides' prices times ``factor``, sizes divided by it."""
+        for side in (self.bid, self.ask):
+            if side is not None:
+                side.scale(factor)
+        self.last_bid_size = float(_round_volume(to_decimal(self.last_bid_size), factor))
+        self.last_ask_size = float(_round_volume(to_decimal(self.last_ask_size), factor))
 
     def _mid(self, field: str) -> float:
         bid = getattr(self.bid, field) if self.bid is not None else 0.0

@@ -366,6 +366,7 @@ class SecurityPortfolioManager:
             self.cash_book.add_amount(left_over * split.reference_price * split.split_factor)
             return
         _apply_split_to_cache(security, split)
+        # the cached bar was scaled in place, so the fractional share is credited at the split-adjusted price
         self.cash_book.add_amount(left_over * last.exact_value)
         self.invalidate_total_portfolio_value()
 
@@ -383,6 +384,12 @@ def _apply_split_to_cache(security: "Security", split: "Split") -> None:
         value = getattr(cache, name)
         if value != 0:
             setattr(cache, name, value / factor)
+    scaled: set[int] = set()
+    for stored in cache._data_by_type.values():
+        for data in stored:
+            if id(data) not in scaled and hasattr(data, "scale"):
+                scaled.add(id(data))
+                data.scale(factor)
     security.holdings.update_market_price(cache.price)
 
 
