@@ -33,7 +33,36 @@ ALGORITHM_FILES: dict[str, str] = {
     "HourSplitRegressionAlgorithm": "hour_split.py",
     "DelistingEventsAlgorithm": "delisting_events.py",
     "CoarseFundamentalTop3Algorithm": "coarse_top3.py",
+    "OrderTicketDemoAlgorithm": "order_ticket_demo.py",
+    "StopLimitOrderRegressionAlgorithm": "stop_limit_order.py",
 }
+
+# Algorithm Framework cases: our algorithms live with the framework tests
+FRAMEWORK_ALGORITHMS = ROOT / "tests" / "framework" / "algorithms"
+FRAMEWORK_FILES: dict[str, str] = {
+    "BasicTemplateFrameworkAlgorithm": "basic_template_framework.py",
+    "AccumulativeInsightPortfolioRegressionAlgorithm": "accumulative_insight.py",
+    "AddAlphaModelAlgorithm": "add_alpha_model.py",
+    "InsightWeightingFrameworkAlgorithm": "insight_weighting.py",
+    "MaximumDrawdownPercentPerSecurityFrameworkRegressionAlgorithm": "max_drawdown_per_security.py",
+    "MaximumDrawdownPercentPortfolioFrameworkRegressionAlgorithm": "max_drawdown_portfolio.py",
+    "CompositeAlphaModelFrameworkAlgorithm": "composite_alpha.py",
+    "VolumeWeightedAveragePriceExecutionModelRegressionAlgorithm": "vwap_execution.py",
+    "RsiAlphaModelFrameworkRegressionAlgorithm": "rsi_framework.py",
+    "EmaCrossAlphaModelFrameworkRegressionAlgorithm": "ema_cross_framework.py",
+}
+
+
+def algorithm_path(name: str) -> Path:
+    if name in FRAMEWORK_FILES:
+        return FRAMEWORK_ALGORITHMS / FRAMEWORK_FILES[name]
+    return ALGORITHMS / ALGORITHM_FILES[name]
+
+
+def case_names() -> list[str]:
+    """Every case we have an algorithm for, tier by tier."""
+    names = list(ALGORITHM_FILES) + list(FRAMEWORK_FILES)
+    return sorted(names, key=lambda name: (cases()[name]["tier"], name))
 
 
 @dataclass
@@ -75,7 +104,7 @@ def run_case(name: str) -> CaseResult:
     from lean_local.runner import run_backtest
 
     case = cases()[name]
-    algorithm = ALGORITHMS / ALGORITHM_FILES[name]
+    algorithm = algorithm_path(name)
     result = run_backtest(algorithm, data_folder=DATA_FOLDER, write_output=False)
     actual = dict(result.statistics)
     actual["OrderListHash"] = result.order_list_hash
@@ -105,5 +134,5 @@ def print_table(names: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    wanted = sys.argv[1:] or list(ALGORITHM_FILES)
+    wanted = sys.argv[1:] or case_names()
     sys.exit(print_table(wanted))
