@@ -14,6 +14,7 @@ from lean_local.consolidators.period import (
     TickConsolidator,
     TradeBarConsolidator,
 )
+from lean_local.consolidators.python_consolidator import PythonConsolidator
 from lean_local.consolidators.renko import (
     BarDirection,
     ClassicRenkoConsolidator,
@@ -44,6 +45,7 @@ __all__ = [
     "IdentityDataConsolidator",
     "MarketHourAwareConsolidator",
     "PeriodCountConsolidatorBase",
+    "PythonConsolidator",
     "QuoteBarConsolidator",
     "RenkoBar",
     "RenkoConsolidator",

@@ -85,8 +85,12 @@ class IndicatorBase(WindowBase[IndicatorDataPoint]):
         return self.current.exact_value
 
     # --- updating ---------------------------------------------------------------------------------------------
-    def update(self, input: Any, value: Any = None) -> bool:
+    def update(self, input: Any = None, value: Any = None, *, time: Any = None) -> bool:
         """``update(data)`` with a bar or data point, or ``update(time, value)`` for data-point indicators."""
+        if input is None:
+            input = time
+        if input is None:
+            raise TypeError("update() needs a data point, a bar, or a time and a value")
         if value is not None or isinstance(input, datetime):
             if self._input_kind != POINT:
                 raise NotImplementedError(

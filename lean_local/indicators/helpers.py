@@ -253,7 +253,11 @@ class IndicatorHelpers:
         if indicator is not None:
             indicator.consolidators.add(consolidator)
         manager = algorithm.subscription_manager
-        manager.add_consolidator(symbol, consolidator, tick_type)
+        # LEAN keeps a subscription's consolidators in a set: registering one twice is a no-op
+        already = any(consolidator in getattr(config, "consolidators", ())
+                      for config in manager.get_subscription_data_configs(symbol))
+        if not already:
+            manager.add_consolidator(symbol, consolidator, tick_type)
         for config in manager.get_subscription_data_configs(symbol):
             if consolidator in getattr(config, "consolidators", ()):
                 scanner_for(algorithm).add(config, consolidator, algorithm)
@@ -289,9 +293,9 @@ class IndicatorHelpers:
 
             interface_event(consolidator).__iadd__(update_point)
             return
-        output_type = getattr(consolidator, "output_type", BaseData)
+        output_type = getattr(consolidator, "output_type", None)
         self._register_consolidator(symbol, consolidator, None, indicator)
-        if selector is None:
+        if selector is None and isinstance(output_type, type):
             if kind == TRADE_BAR and not issubclass(output_type, TradeBar):
                 raise ValueError(
                     f"Type mismatch found between consolidator and indicator for symbol: {symbol}.Consolidator outputs "

@@ -30,9 +30,9 @@ def _ensure_base(indicator: Any, name: str | None = None) -> None:
     state.setdefault("_is_ready_flag", False)
 
 
-def _managed_update(self: "PythonIndicator", input: Any, value: Any = None) -> bool:
+def _managed_update(self: "PythonIndicator", input: Any = None, value: Any = None, *, time: Any = None) -> bool:
     _ensure_base(self)
-    if value is not None:
+    if value is not None or time is not None:
         raise NotImplementedError(
             f"{type(self).__name__} does not support the `Update(DateTime, decimal)` method. Use one of the following "
             "methods instead: Update(TradeBar), Update(QuoteBar), Update(Tick)"

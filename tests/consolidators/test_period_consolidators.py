@@ -221,3 +221,27 @@ def test_typed_handlers_run_after_the_interface_event() -> None:
     interface_event(consolidator).__iadd__(lambda sender, bar: order.append("interface"))
     drive(consolidator, minute_bars(count=1))
     assert order == ["interface", "typed"]
+
+
+def test_python_consolidator_base() -> None:
+    from lean_local.consolidators import PythonConsolidator
+
+    class EveryOther(PythonConsolidator):
+        def __init__(self) -> None:  # like LEAN examples, without calling the base constructor
+            self.consolidated = None
+            self.working_data = None
+            self.input_type = TradeBar
+            self.output_type = TradeBar
+            self.count = 0
+
+        def update(self, data: Any) -> None:
+            self.count += 1
+            if self.count % 2 == 0:
+                self.on_data_consolidated(self, data)
+                self.consolidated = data
+
+    consolidator = EveryOther()
+    bars = minute_bars(count=4)
+    emitted = drive(consolidator, bars)
+    assert [b for _, b in emitted] == [bars[1], bars[3]]
+    assert consolidator[0] is bars[3] and interface_event(consolidator) is consolidator.data_consolidated
