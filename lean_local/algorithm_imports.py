@@ -71,17 +71,17 @@ def _exports() -> dict[str, object]:
     names["QCAlgorithmFrameworkBridge"] = algorithm_module.QCAlgorithm
     names["TimeZones"] = _TimeZones
     names["Time"] = _Time
-    names.update(_optional_framework_exports())
+    names.update(_library_exports())
     return names
 
 
-def _optional_framework_exports() -> dict[str, object]:
-    """Names contributed by the Algorithm Framework, indicators and consolidators once those packages exist."""
-    try:
-        from lean_local.framework import exports
-    except ImportError:
-        return {}
-    result: dict[str, object] = exports.names()
+def _library_exports() -> dict[str, object]:
+    """Names contributed by the Algorithm Framework, indicators and consolidators."""
+    from lean_local.framework import exports
+    from lean_local.indicators import exports as indicator_exports
+
+    result: dict[str, object] = dict(indicator_exports.names())
+    result.update(exports.names())
     return result
 
 
@@ -135,10 +135,8 @@ def installed() -> Iterator[types.ModuleType]:
 
 
 def _install_framework_aliases() -> list[str]:
-    """LEAN's ``from Alphas.RsiAlphaModel import RsiAlphaModel``-style import paths, when the framework exists."""
-    try:
-        from lean_local.framework import exports
-    except ImportError:
-        return []
+    """LEAN's ``from Alphas.RsiAlphaModel import RsiAlphaModel``-style import paths."""
+    from lean_local.framework import exports
+
     installed_names: list[str] = exports.install_import_paths(sys.modules)
     return installed_names

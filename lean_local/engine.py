@@ -18,6 +18,7 @@ from typing import Any
 
 from lean_local.algorithm import QCAlgorithm
 from lean_local.brokerages import DefaultBrokerageModel, FuncBenchmark, SecurityBenchmark
+from lean_local.consolidators import scan_past_consolidators
 from lean_local.csharp import ZERO, to_decimal
 from lean_local.data.errors import DataError, MissingDataError
 from lean_local.data.factor_files import FactorFile
@@ -68,8 +69,9 @@ class LogEntry:
 class SubscriptionManager:
     """``algorithm.subscription_manager``: the configs of each symbol, and consolidator registration."""
 
-    def __init__(self) -> None:
+    def __init__(self, resolve_symbol: Callable[[Any], Any] = lambda symbol: symbol) -> None:
         self._configs: dict[Any, list[SubscriptionDataConfig]] = {}
+        self._resolve = resolve_symbol
 
     def add(self, config: SubscriptionDataConfig) -> None:
         configs = self._configs.setdefault(config.symbol, [])
@@ -91,7 +93,7 @@ class SubscriptionManager:
         if symbol is None:
             configs = [c for cs in self._configs.values() for c in cs]
         else:
-            configs = list(self._configs.get(symbol, ()))
+            configs = list(self._configs.get(self._resolve(symbol), ()))
         if not include_internal_configs:
             configs = [c for c in configs if not c.is_internal_feed]
         return configs
@@ -109,20 +111,24 @@ class SubscriptionManager:
         return len(self.subscriptions)
 
     def add_consolidator(self, symbol: Any, consolidator: Any, tick_type: Any = None) -> None:
+        """Attach ``consolidator`` to the first subscription of ``symbol`` whose data it accepts (LEAN's rule)."""
+        from lean_local.consolidators import select_subscription
+
         configs = self.get_subscription_data_configs(symbol)
         if not configs:
             raise KeyError(f"Please subscribe to data for {symbol} before adding a consolidator (add_equity in initialize).")
-        target = configs[0]
-        for config in configs:
-            if getattr(consolidator, "input_type", None) is config.type:
-                target = config
-                break
-        target.consolidators.append(consolidator)
+        target = select_subscription(configs, consolidator, tick_type)
+        if consolidator not in target.consolidators:
+            target.consolidators.append(consolidator)
 
     def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
+        """Detach ``consolidator`` and dispose of it, dropping its event handlers (as LEAN does)."""
         for config in self.get_subscription_data_configs(symbol):
             if consolidator in config.consolidators:
                 config.consolidators.remove(consolidator)
+        dispose = getattr(consolidator, "dispose", None)
+        if dispose is not None:
+            dispose()
 
 
 @dataclass
@@ -155,7 +161,7 @@ class Engine:
         self.symbol_cache = SymbolCache()
         set_active_symbol_cache(self.symbol_cache)
         set_map_file_resolver(MapFileFirstDateResolver(options.data_folder))
-        self.subscription_manager = SubscriptionManager()
+        self.subscription_manager = SubscriptionManager(lambda symbol: self.algorithm.resolve_symbol(symbol))
         self.security_initializers: list[Any] = []
         self.algorithm = algorithm
         algorithm._attach(self)
@@ -609,7 +615,7 @@ class Engine:
         algorithm = self.algorithm
         if algorithm.is_warming_up and frontier_utc > self._start_utc:
             self._finish_warmup(self._start_utc)
-        self.scheduler.scan_past(frontier_utc, algorithm.set_date_time)
+        self._scan_past(frontier_utc)
         algorithm._utc_time = frontier_utc
         return self.universes.select(frontier_utc, selections)
 
@@ -617,7 +623,7 @@ class Engine:
         algorithm = self.algorithm
         utc = time_slice.utc_time
         self.data_points += time_slice.data_point_count
-        self.scheduler.scan_past(utc, algorithm.set_date_time)
+        self._scan_past(utc)
         algorithm._utc_time = utc
         local_time = from_utc(utc, algorithm.time_zone)
         slice_ = Slice(local_time, algorithm.resolve_symbol, utc)
@@ -685,6 +691,11 @@ class Engine:
         self._framework_data(slice_)
         self.transaction_handler.process_synchronous_events()
         self.results.process_synchronous_events()
+
+    def _scan_past(self, utc: datetime) -> None:
+        """Scheduled events and consolidator scans that fell between the previous slice and ``utc``, in LEAN's order."""
+        self.scheduler.scan_past(utc, self.algorithm.set_date_time)
+        self._call("Consolidators scan", scan_past_consolidators, self.algorithm, utc)
 
     def _apply_security_changes(self, changes: SecurityChanges) -> None:
         """Added securities join the algorithm; removed ones no universe holds stop being tradable."""

@@ -33,8 +33,9 @@ ALGORITHM_FILES: dict[str, str] = {
     "HourSplitRegressionAlgorithm": "hour_split.py",
     "DelistingEventsAlgorithm": "delisting_events.py",
     "CoarseFundamentalTop3Algorithm": "coarse_top3.py",
-    "OrderTicketDemoAlgorithm": "order_ticket_demo.py",
-    "StopLimitOrderRegressionAlgorithm": "stop_limit_order.py",
+    "ParameterizedAlgorithm": "parameterized.py",
+    "OnWarmupFinishedRegressionAlgorithm": "on_warmup_finished.py",
+    "ClassicRenkoConsolidatorAlgorithm": "classic_renko.py",
 }
 
 # Algorithm Framework cases: our algorithms live with the framework tests
@@ -50,6 +51,12 @@ FRAMEWORK_FILES: dict[str, str] = {
     "VolumeWeightedAveragePriceExecutionModelRegressionAlgorithm": "vwap_execution.py",
     "RsiAlphaModelFrameworkRegressionAlgorithm": "rsi_framework.py",
     "EmaCrossAlphaModelFrameworkRegressionAlgorithm": "ema_cross_framework.py",
+}
+
+
+# LEAN runs its regression algorithms with the "parameters" of Launcher/config.json, so those cases need them too
+CASE_PARAMETERS: dict[str, dict[str, str]] = {
+    "ParameterizedAlgorithm": {"ema-fast": "10", "ema-slow": "20"},
 }
 
 
@@ -105,7 +112,7 @@ def run_case(name: str) -> CaseResult:
 
     case = cases()[name]
     algorithm = algorithm_path(name)
-    result = run_backtest(algorithm, data_folder=DATA_FOLDER, write_output=False)
+    result = run_backtest(algorithm, data_folder=DATA_FOLDER, write_output=False, parameters=CASE_PARAMETERS.get(name))
     actual = dict(result.statistics)
     actual["OrderListHash"] = result.order_list_hash
     return CaseResult(
