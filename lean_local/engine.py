@@ -173,6 +173,7 @@ class Engine:
         self.results = BacktestResultHandler(self)
         self.synchronizer: Synchronizer | None = None
         self._data_feeds: dict[int, EquitySubscription] = {}
+        self._feed_users: dict[int, set[int]] = {}
         self.universes = UniverseCoordinator(self)
         self._benchmark_security: Security | None = None
         self.data_points = 0
@@ -375,8 +376,14 @@ class Engine:
     def exchange_hours_for(self, symbol: Symbol) -> Any:
         return self.market_hours.get_exchange_hours(symbol.security_type, symbol.id.market, symbol.id.symbol)
 
-    def add_data_subscription(self, security: Security, config: SubscriptionDataConfig, start_utc: datetime) -> bool:
-        """Start streaming ``config`` from ``start_utc``; False when it is already streaming."""
+    def add_data_subscription(self, security: Security, config: SubscriptionDataConfig, start_utc: datetime,
+                              universe: Any = None) -> bool:
+        """Start streaming ``config`` from ``start_utc`` for ``universe``; False when it is already streaming.
+
+        A stream shared by several universes stays open until the last of them lets it go.
+        """
+        users = self._feed_users.setdefault(id(config), set())
+        users.add(id(universe))
         running = self._data_feeds.get(id(config))
         if running is not None and not running.removed and not getattr(running, "finished", False):
             return bool(config.is_internal_feed)
@@ -392,7 +399,13 @@ class Engine:
         self.synchronizer.add(feed)
         return True
 
-    def remove_data_subscription(self, config: SubscriptionDataConfig) -> bool:
+    def remove_data_subscription(self, config: SubscriptionDataConfig, universe: Any = None) -> bool:
+        users = self._feed_users.get(id(config))
+        if users is not None:
+            users.discard(id(universe))
+            if users:
+                return False
+            del self._feed_users[id(config)]
         feed = self._data_feeds.pop(id(config), None)
         self.subscription_manager.remove_config(config)
         self._update_fill_forward_resolution()

@@ -73,11 +73,11 @@ class UniverseCoordinator:
     def create_security(self, symbol: Symbol, leverage: float) -> Any:
         return self.engine.security_for_selection(symbol, leverage)
 
-    def add_data_subscription(self, security: Any, config: SubscriptionDataConfig, start_utc: datetime) -> bool:
-        return self.engine.add_data_subscription(security, config, start_utc)
+    def add_data_subscription(self, security: Any, config: SubscriptionDataConfig, start_utc: datetime, universe: Any) -> bool:
+        return self.engine.add_data_subscription(security, config, start_utc, universe)
 
-    def remove_data_subscription(self, config: SubscriptionDataConfig) -> bool:
-        return self.engine.remove_data_subscription(config)
+    def remove_data_subscription(self, config: SubscriptionDataConfig, universe: Any) -> bool:
+        return self.engine.remove_data_subscription(config, universe)
 
     def open_orders(self, symbol: Symbol) -> list[Any]:
         return self.engine.algorithm.transactions.get_open_orders(symbol)

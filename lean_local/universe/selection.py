@@ -39,9 +39,11 @@ class SelectionHost(Protocol):
     def create_security(self, symbol: Symbol, leverage: float) -> Any:
         """The security for ``symbol``: the existing object when there is one, else a new initialized one."""
 
-    def add_data_subscription(self, security: Any, config: SubscriptionDataConfig, start_utc: datetime) -> bool: ...
+    def add_data_subscription(self, security: Any, config: SubscriptionDataConfig, start_utc: datetime, universe: Any) -> bool:
+        """Stream ``config`` for ``universe``; True only when the stream is new (shared streams are counted)."""
 
-    def remove_data_subscription(self, config: SubscriptionDataConfig) -> bool: ...
+    def remove_data_subscription(self, config: SubscriptionDataConfig, universe: Any) -> bool:
+        """``universe`` stops using ``config``; True when no universe uses it any more and the stream ended."""
 
     def open_orders(self, symbol: Symbol) -> list[Any]: ...
 
@@ -144,7 +146,7 @@ class UniverseSelection:
             for config in universe.get_subscription_requests(security, utc, end_utc, host.config_service):
                 if config not in security.subscriptions:
                     security.subscriptions.append(config)
-                data_feed_added = host.add_data_subscription(security, config, utc)
+                data_feed_added = host.add_data_subscription(security, config, utc, universe)
                 added_subscription = True
                 internal &= config.is_internal_feed
             if added_subscription and universe.add_member(utc, security, internal) and data_feed_added:
@@ -183,7 +185,7 @@ class UniverseSelection:
             universe.remove_member(utc, security)
             active = security.symbol in host.active_securities()
             for config in universe.get_subscription_requests(security, utc, end_utc, host.config_service):
-                if host.remove_data_subscription(config) and not active:
+                if host.remove_data_subscription(config, universe) and not active:
                     security.reset()
                     host.securities.remove(security.symbol)
 

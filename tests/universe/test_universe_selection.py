@@ -92,11 +92,11 @@ class FakeHost:
         existing.is_tradable = True
         return existing
 
-    def add_data_subscription(self, security: Any, config: SubscriptionDataConfig, start_utc: datetime) -> bool:
+    def add_data_subscription(self, security: Any, config: SubscriptionDataConfig, start_utc: datetime, universe: Any) -> bool:
         self.subscribed.append(config.symbol)
         return True
 
-    def remove_data_subscription(self, config: SubscriptionDataConfig) -> bool:
+    def remove_data_subscription(self, config: SubscriptionDataConfig, universe: Any) -> bool:
         self.unsubscribed.append(config.symbol)
         return True
 
