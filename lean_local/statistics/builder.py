@@ -18,6 +18,7 @@ Series alignment (verified against LEAN 24863901, ``StatisticsBuilder.GetAlgorit
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,6 +28,14 @@ from typing import Any
 from lean_local.csharp import (
     DECIMAL_MAX,
     ZERO,
+    CsDecimal,
+    NotACsDecimal,
+    cs_div,
+    cs_from_decimal,
+    cs_from_int,
+    cs_sum,
+    cs_to_decimal,
+    decimal_average,
     decimal_div,
     decimal_mul,
     decimal_sub,
@@ -38,9 +47,15 @@ from lean_local.csharp import (
     round_to_significant_digits,
     to_double,
 )
+from lean_local.statistics.drawdown import DrawdownMetrics, drawdown_metrics, drawdown_metrics_of_prefixes
 from lean_local.statistics.portfolio_statistics import PortfolioStatistics, RiskFreeRate
 from lean_local.statistics.trade import Trade
-from lean_local.statistics.trade_statistics import TradeStatistics
+from lean_local.statistics.trade_statistics import (
+    TradeFacts,
+    TradeStatistics,
+    trade_facts,
+    trade_statistics_of_prefixes,
+)
 
 SeriesPoint = tuple[datetime, Decimal]
 """A chart sample: (naive UTC time, value)."""
@@ -182,11 +197,16 @@ def _generate(inputs: StatisticsInputs) -> StatisticsResults:
     equity = _to_map(inputs.equity)
     first_date = equity[0][0].date()
     last_date = equity[-1][0].date()
-    total = _period_performance(inputs, equity, first_date, last_date)
+    windows = [
+        (f"M{months}_{end:%Y%m%d}", start, end)
+        for months in ROLLING_WINDOW_MONTHS
+        for start, end in period_ranges(months, first_date, last_date)
+    ]
+    periods = _Periods(inputs, equity, [(first_date, last_date)] + [(start, end) for _, start, end in windows])
+    total = periods.performance(0)
     rolling: dict[str, AlgorithmPerformance] = {}
-    for months in ROLLING_WINDOW_MONTHS:
-        for start, end in period_ranges(months, first_date, last_date):
-            rolling[f"M{months}_{end:%Y%m%d}"] = _period_performance(inputs, equity, start, end)
+    for index, (key, _, _) in enumerate(windows, start=1):
+        rolling[key] = periods.performance(index)
     return StatisticsResults(total=total, rolling=rolling, summary=summary(total, inputs))
 
 
@@ -205,18 +225,18 @@ def _to_map(points: Iterable[SeriesPoint], start: date | None = None, end: date 
 
 def benchmark_returns(benchmark: Sequence[SeriesPoint]) -> list[float]:
     """Decimal percentage changes between consecutive samples as doubles, without the first change."""
-    returns: list[float] = []
+    return benchmark_changes(benchmark)[1:]
+
+
+def benchmark_changes(benchmark: Sequence[SeriesPoint]) -> list[float]:
+    """Decimal percentage change from each sample to the next as doubles (0 after a zero sample)."""
+    changes: list[float] = []
     previous: Decimal | None = None
-    skipped_first = False
     for _, value in benchmark:
         if previous is not None:
-            change = 0.0 if previous == 0 else to_double(decimal_div(decimal_sub(value, previous), previous))
-            if skipped_first:
-                returns.append(change)
-            else:
-                skipped_first = True
+            changes.append(0.0 if previous == 0 else to_double(decimal_div(decimal_sub(value, previous), previous)))
         previous = value
-    return returns
+    return changes
 
 
 def performance_returns(performance: Sequence[SeriesPoint]) -> list[float]:
@@ -224,53 +244,232 @@ def performance_returns(performance: Sequence[SeriesPoint]) -> list[float]:
     return [to_double(decimal_div(value, _HUNDRED)) for _, value in performance[2:]]
 
 
-def _period_performance(
-    inputs: StatisticsInputs, equity: list[SeriesPoint], start: date, end: date
-) -> AlgorithmPerformance:
-    period_equity = [(time, value) for time, value in equity if start <= time.date() <= end]
-    if not period_equity:
-        return AlgorithmPerformance()
+class _Series:
+    """A sampled series and its per-period maps (``_to_map`` restricted to a period).
 
-    def in_period(time: datetime) -> bool:
-        return start <= time.date() <= end
+    Samples in time order (the charts record them so) make every period's map a slice of the whole backtest's
+    map, so per-sample values can be computed once; otherwise each period maps the raw samples itself.
+    """
 
-    trades = [trade for trade in inputs.closed_trades if trade.exit_time is not None and in_period(trade.exit_time)]
-    profit_loss = sorted((time, value) for time, value in inputs.profit_loss.items() if in_period(time))
-    wins, losses = _transaction_counts(inputs, in_period)
+    def __init__(self, raw: Sequence[SeriesPoint], first: date, last: date) -> None:
+        self.raw = raw
+        self.ordered = all(raw[index][0] <= raw[index + 1][0] for index in range(len(raw) - 1))
+        self.points = _to_map(raw, first, last) if self.ordered else []
+        self.dates = [time.date() for time, _ in self.points]
+        self._values_cs: list[CsDecimal] | None = None
 
-    benchmark = _to_map(inputs.benchmark, start, end)
-    performance = _to_map(inputs.performance, start, end)
-    turnover = _to_map(inputs.portfolio_turnover, start, end)
-    if len(benchmark) != len(performance):
-        raise MisalignedSeriesError(
-            f"Benchmark and performance series has {abs(len(benchmark) - len(performance))} misaligned values."
+    def window(self, start: date, end: date) -> tuple[list[SeriesPoint], int | None]:
+        """The period's map and where it starts in :attr:`points` (None if it is not a slice of them)."""
+        if not self.ordered:
+            return _to_map(self.raw, start, end), None
+        low = bisect_left(self.dates, start)
+        return self.points[low:bisect_right(self.dates, end)], low
+
+    def values_cs(self) -> list[CsDecimal]:
+        """The values of :attr:`points` as integers (raises ``NotACsDecimal``)."""
+        if self._values_cs is None:
+            self._values_cs = [cs_from_decimal(value) for _, value in self.points]
+        return self._values_cs
+
+
+def _cs_average(values: Sequence[CsDecimal]) -> Decimal:
+    """:func:`~lean_local.csharp.decimal_average` on integers."""
+    return cs_to_decimal(cs_div(cs_sum(values), cs_from_int(len(values))))
+
+
+class _Periods:
+    """The performance of the whole backtest and of every rolling window.
+
+    Each period comes out exactly as if computed on its own (LEAN recomputes everything per window); what is
+    shared is what does not depend on the period: per-sample values (benchmark changes, daily returns, risk-free
+    rates, integer conversions) and, for periods that begin with the same trade or equity sample, the running
+    trade-statistics and drawdown state (a prefix of a longer period's). Work is done at the point the
+    standalone computation would do it, so the same error surfaces first when something cannot be computed.
+    """
+
+    def __init__(self, inputs: StatisticsInputs, equity: list[SeriesPoint], periods: list[tuple[date, date]]):
+        self.inputs = inputs
+        self.equity = equity
+        self.periods = periods
+        equity_dates = [time.date() for time, _ in equity]
+        self.equity_ranges = [(bisect_left(equity_dates, start), bisect_right(equity_dates, end))
+                              for start, end in periods]
+        first, last = periods[0]
+        self.benchmark = _Series(inputs.benchmark, first, last)
+        self.performance_series = _Series(inputs.performance, first, last)
+        self.turnover = _Series(inputs.portfolio_turnover, first, last)
+        self._benchmark_changes: list[float] | None = None
+        self._daily_returns: list[float] | None = None
+        self._rates: list[Decimal | None] = [None] * len(equity)
+        self._rates_cs: list[CsDecimal | None] | None = [None] * len(equity)
+
+        self.closed = [trade for trade in inputs.closed_trades if trade.exit_time is not None]
+        exit_dates = [trade.exit_time.date() for trade in self.closed if trade.exit_time is not None]
+        self.trades_ordered = all(exit_dates[index] <= exit_dates[index + 1] for index in range(len(exit_dates) - 1))
+        self.trade_ranges = [(bisect_left(exit_dates, start), bisect_right(exit_dates, end))
+                             for start, end in periods] if self.trades_ordered else []
+        self._trade_statistics: dict[int, TradeStatistics] | None = None
+        self._drawdowns: dict[int, DrawdownMetrics] | None = None
+
+        self.profit_loss = sorted(inputs.profit_loss.items())
+        self.profit_loss_dates = [time.date() for time, _ in self.profit_loss]
+        self._wins_before: list[int] | None = None
+        self._wins_offset = 0
+        self.winning_dates = sorted(time.date() for time in inputs.winning_transactions or ())
+        self.losing_dates = sorted(time.date() for time in inputs.losing_transactions or ())
+
+    # --- one period, in the order of the standalone computation ------------------------------------------------
+    def performance(self, index: int) -> AlgorithmPerformance:
+        inputs = self.inputs
+        start, end = self.periods[index]
+        equity_low, equity_high = self.equity_ranges[index]
+        period_equity = self.equity[equity_low:equity_high]
+        if not period_equity:
+            return AlgorithmPerformance()
+
+        if self.trades_ordered:
+            trade_low, trade_high = self.trade_ranges[index]
+            trades = self.closed[trade_low:trade_high]
+        else:
+            trades = [trade for trade in self.closed if trade.exit_time is not None
+                      and start <= trade.exit_time.date() <= end]
+        profit_low = bisect_left(self.profit_loss_dates, start)
+        profit_high = bisect_right(self.profit_loss_dates, end)
+        profit_loss = self.profit_loss[profit_low:profit_high]
+        wins, losses = self._transaction_counts(start, end, profit_low, profit_high)
+
+        benchmark, benchmark_low = self.benchmark.window(start, end)
+        performance, performance_low = self.performance_series.window(start, end)
+        turnover, turnover_low = self.turnover.window(start, end)
+        if len(benchmark) != len(performance):
+            raise MisalignedSeriesError(
+                f"Benchmark and performance series has {abs(len(benchmark) - len(performance))} misaligned values."
+            )
+
+        running_capital = inputs.starting_capital if len(self.equity) == len(period_equity) else period_equity[0][1]
+        portfolio = PortfolioStatistics.compute(
+            profit_loss=profit_loss,
+            equity=period_equity,
+            portfolio_turnover=[value for _, value in turnover],
+            performance=self._performance_returns(performance, performance_low),
+            benchmark=self._benchmark_returns(benchmark, benchmark_low),
+            starting_capital=running_capital,
+            risk_free_rate=inputs.risk_free_rate,
+            trading_days_per_year=inputs.trading_days_per_year,
+            win_count=wins,
+            loss_count=losses,
+            turnover_average=self._turnover_average(turnover_low, len(turnover)),
+            average_risk_free=lambda: self._average_risk_free(equity_low, equity_high),
+            drawdown=lambda: self._drawdown(index, period_equity),
+        )
+        return AlgorithmPerformance(self._trade_statistics_of(index, trades), portfolio, trades)
+
+    # --- shared pieces -------------------------------------------------------------------------------------------
+    def _transaction_counts(self, start: date, end: date, profit_low: int, profit_high: int) -> tuple[int, int]:
+        inputs = self.inputs
+        if inputs.winning_transactions is None or inputs.losing_transactions is None:
+            if self._wins_before is None:
+                # winning records before each record of the whole backtest (the first period: the others are
+                # inside it, and it is computed first)
+                first, last = self.periods[0]
+                self._wins_offset = bisect_left(self.profit_loss_dates, first)
+                self._wins_before = [0]
+                for _, value in self.profit_loss[self._wins_offset:bisect_right(self.profit_loss_dates, last)]:
+                    self._wins_before.append(self._wins_before[-1] + (value > 0))
+            offset = self._wins_offset
+            wins = self._wins_before[profit_high - offset] - self._wins_before[profit_low - offset]
+            return wins, profit_high - profit_low - wins
+        return (
+            bisect_right(self.winning_dates, end) - bisect_left(self.winning_dates, start),
+            bisect_right(self.losing_dates, end) - bisect_left(self.losing_dates, start),
         )
 
-    running_capital = inputs.starting_capital if len(equity) == len(period_equity) else period_equity[0][1]
-    portfolio = PortfolioStatistics.compute(
-        profit_loss=profit_loss,
-        equity=period_equity,
-        portfolio_turnover=[value for _, value in turnover],
-        performance=performance_returns(performance),
-        benchmark=benchmark_returns(benchmark),
-        starting_capital=running_capital,
-        risk_free_rate=inputs.risk_free_rate,
-        trading_days_per_year=inputs.trading_days_per_year,
-        win_count=wins,
-        loss_count=losses,
-    )
-    return AlgorithmPerformance(TradeStatistics.from_trades(trades), portfolio, trades)
+    def _benchmark_returns(self, benchmark: list[SeriesPoint], low: int | None) -> list[float]:
+        if low is None:
+            return benchmark_returns(benchmark)
+        if self._benchmark_changes is None:
+            self._benchmark_changes = [0.0, *benchmark_changes(self.benchmark.points)]
+        return self._benchmark_changes[low + 2:low + len(benchmark)]
+
+    def _performance_returns(self, performance: list[SeriesPoint], low: int | None) -> list[float]:
+        if low is None:
+            return performance_returns(performance)
+        if self._daily_returns is None:
+            self._daily_returns = [0.0, 0.0, *performance_returns(self.performance_series.points)]
+        return self._daily_returns[low + 2:low + len(performance)]
+
+    def _turnover_average(self, low: int | None, count: int) -> Callable[[], Decimal] | None:
+        if low is None:
+            return None
+
+        def average() -> Decimal:
+            try:
+                values = self.turnover.values_cs()
+            except NotACsDecimal:
+                return decimal_average(value for _, value in self.turnover.points[low:low + count])
+            return _cs_average(values[low:low + count])
+
+        return average
+
+    def _average_risk_free(self, low: int, high: int) -> Decimal:
+        """``average_risk_free_rate`` over the period's equity sample times (each rate looked up once)."""
+        rates = self._rates
+        if None in rates[low:high]:
+            for position in range(low, high):
+                if rates[position] is None:
+                    rate = self.inputs.risk_free_rate(self.equity[position][0])
+                    rates[position] = rate
+                    if self._rates_cs is not None:
+                        try:
+                            self._rates_cs[position] = cs_from_decimal(rate)
+                        except NotACsDecimal:
+                            self._rates_cs = None
+        if high == low:
+            return ZERO
+        if self._rates_cs is None:
+            return decimal_average(rate for rate in rates[low:high] if rate is not None)
+        return _cs_average([rate for rate in self._rates_cs[low:high] if rate is not None])
+
+    def _drawdown(self, index: int, period_equity: list[SeriesPoint]) -> DrawdownMetrics:
+        if self._drawdowns is None:
+            self._drawdowns = {}
+            try:
+                equity_cs = [(time, cs_from_decimal(value)) for time, value in self.equity]
+                for low, members in _group_by_start(self.equity_ranges).items():
+                    counts = [self.equity_ranges[member][1] - low for member in members]
+                    self._drawdowns.update(zip(members, drawdown_metrics_of_prefixes(equity_cs[low:], counts, 3)))
+            except NotACsDecimal:
+                self._drawdowns = {}
+        shared = self._drawdowns.pop(index, None)
+        return shared if shared is not None else drawdown_metrics(period_equity, 3)
+
+    def _trade_statistics_of(self, index: int, trades: list[Trade]) -> TradeStatistics:
+        if self._trade_statistics is None:
+            self._trade_statistics = {}
+            facts: list[TradeFacts] | None = None
+            if self.trades_ordered:
+                try:
+                    facts = trade_facts(self.closed)
+                except NotACsDecimal:
+                    pass
+            for low, members in _group_by_start(self.trade_ranges).items():
+                if facts is None:
+                    break
+                counts = [self.trade_ranges[member][1] - low for member in members]
+                try:
+                    self._trade_statistics.update(zip(members, trade_statistics_of_prefixes(facts[low:], counts)))
+                except (ArithmeticError, ValueError, NotACsDecimal):
+                    continue  # these periods compute (and fail) on their own, in their turn
+        shared = self._trade_statistics.pop(index, None)
+        return shared if shared is not None else TradeStatistics.from_trades(trades)
 
 
-def _transaction_counts(inputs: StatisticsInputs, in_period: Callable[[datetime], bool]) -> tuple[int, int]:
-    if inputs.winning_transactions is None or inputs.losing_transactions is None:
-        wins = sum(1 for time, value in inputs.profit_loss.items() if in_period(time) and value > 0)
-        losses = sum(1 for time, value in inputs.profit_loss.items() if in_period(time) and not value > 0)
-        return wins, losses
-    return (
-        sum(1 for time in inputs.winning_transactions if in_period(time)),
-        sum(1 for time in inputs.losing_transactions if in_period(time)),
-    )
+def _group_by_start(ranges: Sequence[tuple[int, int]]) -> dict[int, list[int]]:
+    """Period indexes grouped by the index their range starts at."""
+    groups: dict[int, list[int]] = {}
+    for index, (low, _) in enumerate(ranges):
+        groups.setdefault(low, []).append(index)
+    return groups
 
 
 def period_ranges(months: int, first_date: date, last_date: date) -> list[tuple[date, date]]:

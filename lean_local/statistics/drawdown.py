@@ -7,8 +7,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from lean_local.csharp import (
+    CS_ONE,
+    CS_ZERO,
     ONE,
     ZERO,
+    CsDecimal,
+    cs_abs,
+    cs_div,
+    cs_from_double,
+    cs_sub,
+    cs_to_decimal,
     decimal_div,
     decimal_max,
     decimal_min,
@@ -78,3 +86,60 @@ def _drawdown_metrics(equity: Sequence[tuple[datetime, Decimal]], rounding: int)
             if drawdown_start is None:
                 drawdown_start = peak_time
     return DrawdownMetrics(round_decimal(max_drawdown.copy_abs(), rounding), int(max_recovery_days))
+
+
+def drawdown_metrics_of_prefixes(
+    equity: Sequence[tuple[datetime, CsDecimal]], counts: Sequence[int], rounding: int = 2
+) -> list[DrawdownMetrics]:
+    """``[drawdown_metrics(equity[:n], rounding) for n in counts]`` in one pass, values as
+    :data:`~lean_local.csharp.CsDecimal` (the drawdown and recovery of a prefix are the running state after its
+    last sample)."""
+    order = sorted(range(len(counts)), key=counts.__getitem__)
+    results: list[DrawdownMetrics | None] = [None] * len(counts)
+    position = 0
+    nothing = DrawdownMetrics(ZERO, 0)
+    max_drawdown = CS_ZERO
+    max_recovery_days = CS_ZERO
+    drawdown_start: datetime | None = None
+    peak_time, peak_value = equity[0] if equity else (datetime.min, CS_ZERO)
+    failed = False  # an arithmetic error: LEAN reports no drawdown for this prefix and every longer one
+    for index in range(len(equity) + 1):
+        while position < len(order) and counts[order[position]] <= index:
+            if counts[order[position]] < index:
+                raise ValueError("counts must be between 0 and the number of samples")
+            if index < 2 or failed:
+                results[order[position]] = nothing
+            else:
+                results[order[position]] = DrawdownMetrics(
+                    round_decimal(cs_to_decimal(cs_abs(max_drawdown)), rounding),
+                    int(cs_to_decimal(max_recovery_days)),
+                )
+            position += 1
+        if index == len(equity) or position == len(order):
+            break
+        if failed:
+            continue
+        time, value = equity[index]
+        try:
+            if value[0] >= peak_value[0]:
+                if drawdown_start is not None:
+                    days = cs_from_double(ticks_total_days(timedelta_to_ticks(time - drawdown_start)))
+                    if days[0] > max_recovery_days[0]:  # Math.Max: the first argument wins a tie
+                        max_recovery_days = days
+                    drawdown_start = None
+                peak_value = value
+                peak_time = time
+                if not value[0]:
+                    raise ZeroDivisionError("attempted to divide by zero")
+                continue  # value / value - 1 == 0: not a drawdown
+            current = cs_sub(cs_div(value, peak_value), CS_ONE)
+            if current[0] < 0:
+                if not max_drawdown[0] < current[0]:  # Math.Min: the second argument wins a tie
+                    max_drawdown = current
+                if drawdown_start is None:
+                    drawdown_start = peak_time
+        except ArithmeticError:
+            failed = True
+    if position < len(order):
+        raise ValueError("counts must be between 0 and the number of samples")
+    return [result for result in results if result is not None]

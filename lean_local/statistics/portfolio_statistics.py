@@ -15,8 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from lean_local.csharp import (
+    CS_ZERO,
     ONE,
     ZERO,
+    NotACsDecimal,
+    cs_add,
+    cs_div,
+    cs_from_decimal,
+    cs_to_decimal,
     decimal_add,
     decimal_average,
     decimal_div,
@@ -29,18 +35,17 @@ from lean_local.csharp import (
     to_decimal,
     to_double,
 )
-from lean_local.statistics.drawdown import drawdown_metrics
+from lean_local.statistics.drawdown import DrawdownMetrics, drawdown_metrics
 from lean_local.statistics.mathnet import (
+    RunningMoments,
     covariance,
     ieee_divide,
     is_nan_or_zero,
-    kurtosis,
     linq_average,
     math_pow,
     math_sqrt,
     normal_cdf,
     normal_inv_cdf,
-    skewness,
     standard_deviation,
     streaming_mean,
     variance,
@@ -122,8 +127,9 @@ def probabilistic_sharpe_ratio(
     the excess daily returns and MathNet's unbiased skewness and *excess* kurtosis. 0 when undefined
     (fewer than four returns, or a negative variance estimate)."""
     observed = observed_sharpe_ratio(performance, risk_free_rate)
-    skew = skewness(performance)
-    kurt = kurtosis(performance)
+    moments = RunningMoments(performance)  # MathNet's Skewness() and Kurtosis() each run these same updates
+    skew = moments.skewness
+    kurt = moments.kurtosis
     operand_a = skew * observed
     operand_b = ((kurt - 1) / 4) * math_pow(observed, 2)
     estimate_deviation = math_pow(ieee_divide(1 - operand_a + operand_b, len(performance) - 1), 0.5)
@@ -151,6 +157,51 @@ def _safe_division(numerator: Decimal, denominator: Decimal) -> Decimal:
         return decimal_div(numerator, denominator)
     except ArithmeticError:
         return ZERO
+
+
+def _returns_of_trades(
+    profit_loss: Sequence[tuple[datetime, Decimal]], starting_capital: Decimal
+) -> tuple[Decimal, Decimal, int, int]:
+    """Sums of the winning and of the losing transactions' returns on the running capital, and their counts."""
+    try:
+        return _returns_of_trades_cs(profit_loss, starting_capital)
+    except NotACsDecimal:
+        pass
+    running_capital = starting_capital
+    total_profit = ZERO
+    total_loss = ZERO
+    total_wins = 0
+    total_losses = 0
+    for _, trade_profit_loss in profit_loss:
+        if trade_profit_loss > 0:
+            total_profit = decimal_add(total_profit, decimal_div(trade_profit_loss, running_capital))
+            total_wins += 1
+        else:
+            total_loss = decimal_add(total_loss, decimal_div(trade_profit_loss, running_capital))
+            total_losses += 1
+        running_capital = decimal_add(running_capital, trade_profit_loss)
+    return total_profit, total_loss, total_wins, total_losses
+
+
+def _returns_of_trades_cs(
+    profit_loss: Sequence[tuple[datetime, Decimal]], starting_capital: Decimal
+) -> tuple[Decimal, Decimal, int, int]:
+    """:func:`_returns_of_trades` on integers."""
+    running_capital = cs_from_decimal(starting_capital)
+    total_profit = CS_ZERO
+    total_loss = CS_ZERO
+    total_wins = 0
+    total_losses = 0
+    for _, value in profit_loss:
+        trade_profit_loss = cs_from_decimal(value)
+        if trade_profit_loss[0] > 0:
+            total_profit = cs_add(total_profit, cs_div(trade_profit_loss, running_capital))
+            total_wins += 1
+        else:
+            total_loss = cs_add(total_loss, cs_div(trade_profit_loss, running_capital))
+            total_losses += 1
+        running_capital = cs_add(running_capital, trade_profit_loss)
+    return cs_to_decimal(total_profit), cs_to_decimal(total_loss), total_wins, total_losses
 
 
 def average_risk_free_rate(rate_for: RiskFreeRate, times: Sequence[datetime]) -> Decimal:
@@ -208,6 +259,9 @@ class PortfolioStatistics:
         trading_days_per_year: int,
         win_count: int | None = None,
         loss_count: int | None = None,
+        turnover_average: Callable[[], Decimal] | None = None,
+        average_risk_free: Callable[[], Decimal] | None = None,
+        drawdown: Callable[[], DrawdownMetrics] | None = None,
     ) -> PortfolioStatistics:
         """LEAN's ``PortfolioStatistics`` constructor.
 
@@ -215,26 +269,20 @@ class PortfolioStatistics:
         ``equity`` the time-sorted equity samples; ``performance``/``benchmark`` the aligned daily return
         fractions (see :mod:`lean_local.statistics.builder`). Only start/end equity and turnover are set when
         the starting capital is 0 or either return list has fewer than 2 values.
+
+        ``turnover_average``, ``average_risk_free`` and ``drawdown`` may supply, when they are needed, the average
+        of ``portfolio_turnover``, the average risk-free rate over the equity sample times and
+        ``drawdown_metrics(equity, 3)`` from values already computed (the rolling windows share them).
         """
         stats = cls(start_equity=starting_capital, end_equity=equity[-1][1] if equity else ZERO)
         if portfolio_turnover:
-            stats.portfolio_turnover = decimal_average(portfolio_turnover)
+            stats.portfolio_turnover = (
+                turnover_average() if turnover_average is not None else decimal_average(portfolio_turnover)
+            )
         if starting_capital == 0 or len(benchmark) < 2 or len(performance) < 2:
             return stats
 
-        running_capital = starting_capital
-        total_profit = ZERO
-        total_loss = ZERO
-        total_wins = 0
-        total_losses = 0
-        for _, trade_profit_loss in profit_loss:
-            if trade_profit_loss > 0:
-                total_profit = decimal_add(total_profit, decimal_div(trade_profit_loss, running_capital))
-                total_wins += 1
-            else:
-                total_loss = decimal_add(total_loss, decimal_div(trade_profit_loss, running_capital))
-                total_losses += 1
-            running_capital = decimal_add(running_capital, trade_profit_loss)
+        total_profit, total_loss, total_wins, total_losses = _returns_of_trades(profit_loss, starting_capital)
 
         stats.average_win_rate = ZERO if total_wins == 0 else decimal_div(total_profit, Decimal(total_wins))
         stats.average_loss_rate = ZERO if total_losses == 0 else decimal_div(total_loss, Decimal(total_losses))
@@ -267,7 +315,11 @@ class PortfolioStatistics:
         benchmark_annual_performance = safe_decimal_cast(annual_performance(benchmark, days))
         annual_perf = safe_decimal_cast(annual_performance(performance, days))
 
-        risk_free = average_risk_free_rate(risk_free_rate, [time for time, _ in equity])
+        risk_free = (
+            average_risk_free()
+            if average_risk_free is not None
+            else average_risk_free_rate(risk_free_rate, [time for time, _ in equity])
+        )
         if stats.annual_standard_deviation != 0:
             stats.sharpe_ratio = decimal_sharpe_ratio(annual_perf, stats.annual_standard_deviation, risk_free)
 
@@ -297,7 +349,7 @@ class PortfolioStatistics:
         stats.value_at_risk_99 = value_at_risk(performance, trading_days_per_year, 0.99)
         stats.value_at_risk_95 = value_at_risk(performance, trading_days_per_year, 0.95)
 
-        metrics = drawdown_metrics(equity, 3)
+        metrics = drawdown() if drawdown is not None else drawdown_metrics(equity, 3)
         stats.drawdown = metrics.drawdown
         stats.drawdown_recovery = metrics.recovery_days
         return stats
