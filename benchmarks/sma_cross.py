@@ -14,7 +14,7 @@ feed does (raw deci-cents x 0.0001 x the factor file's price scale factor of the
 followed), into ``bt.feeds.PandasData``. The script checks that (1) both engines saw identical bars, (2) they
 placed the same orders on the same bars and got them filled on the same bars, and times each engine.
 
-Usage: .venv/bin/python benchmarks/sma_cross.py [--scenario daily|minute|all] [--repeat N] [--profile]
+Usage: .venv/bin/python benchmarks/sma_cross.py [--scenario daily|minute|all] [--repeat N] [--rev REV] [--profile]
 """
 from __future__ import annotations
 
@@ -42,6 +42,30 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 ALGORITHM = HERE / "algorithms" / "sma_cross_lean.py"
 sys.path.insert(0, str(HERE / "algorithms"))
+
+
+def _pin_lean_local() -> None:
+    """``--rev REV``: benchmark lean_local as committed at REV (git archive into a temp dir, re-exec with it first on
+    PYTHONPATH), so figures belong to a commit rather than to a working tree other people are editing."""
+    if "--rev" not in sys.argv or os.environ.get("LEAN_LOCAL_BENCH_REV"):
+        return
+    import tarfile
+    import tempfile
+
+    rev = sys.argv[sys.argv.index("--rev") + 1]
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    target = Path(tempfile.gettempdir()) / f"lean_local_bench_{commit}"
+    if not (target / "lean_local" / "__init__.py").exists():
+        archive = subprocess.run(["git", "archive", commit, "lean_local"], cwd=REPO, capture_output=True, check=True).stdout
+        target.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+    env = dict(os.environ, LEAN_LOCAL_BENCH_REV=commit,
+               PYTHONPATH=os.pathsep.join([str(target)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
+_pin_lean_local()
 
 import backtrader as bt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -299,10 +323,12 @@ def run_lean(scenario: Scenario, **extra: str) -> Any:
 
 def timed_lean(scenario: Scenario, **extra: str) -> dict[str, float]:
     gc.collect()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     result = run_lean(scenario, **extra)
     wall = time.perf_counter() - started
-    return {"wall": wall, "engine": result.elapsed_seconds, "data_points": result.data_points,
+    cpu = time.process_time() - cpu_started
+    return {"wall": wall, "cpu": cpu, "engine": result.elapsed_seconds, "data_points": result.data_points,
             "bars": result.engine.algorithm.real_bars, "orders": len(result.engine.transaction_handler.orders)}
 
 
@@ -360,8 +386,10 @@ class BtSmaCross(bt.Strategy):
         return out
 
 
-def run_backtrader(scenario: Scenario, loaded: LoadedData, stdstats: bool = True) -> tuple[float, BtSmaCross]:
+def run_backtrader(scenario: Scenario, loaded: LoadedData, stdstats: bool = True) -> tuple[float, float, BtSmaCross]:
+    """(wall seconds, process CPU seconds, strategy)."""
     gc.collect()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     cerebro = bt.Cerebro(stdstats=stdstats)
     cerebro.broker.setcash(scenario.cash)
@@ -373,7 +401,7 @@ def run_backtrader(scenario: Scenario, loaded: LoadedData, stdstats: bool = True
         cerebro.adddata(bt.feeds.PandasData(dataname=frame, timeframe=timeframe, compression=compression), name=ticker)
     cerebro.addstrategy(BtSmaCross, fast=scenario.fast, slow=scenario.slow, quantity=scenario.quantity, intraday=intraday)
     strategy = cerebro.run()[0]
-    return time.perf_counter() - started, strategy
+    return time.perf_counter() - started, time.process_time() - cpu_started, strategy
 
 
 # ----- bar equality -----------------------------------------------------------------------------------------------
@@ -420,6 +448,7 @@ class Row:
     comparison: str
     note: str = ""
     loop_seconds: list[float] | None = None  # lean_local: engine loop only (Engine.run), without statistics
+    cpu_seconds: list[float] | None = None  # process CPU time of the same runs (robust to other processes' load)
 
     @property
     def median(self) -> float:
@@ -451,7 +480,7 @@ def bench(scenario: Scenario, repeat: int, cold_repeat: int, extra_variants: boo
     reference = run_lean(scenario, record_bars="1")
     bars_ok, bars_text = compare_bars(reference.engine.algorithm.recorded, loaded, daily)
     lean_records = lean_trade_records(reference)
-    _, strategy = run_backtrader(scenario, loaded)
+    _, _, strategy = run_backtrader(scenario, loaded)
     bt_records = strategy.records()
     quote_check = "" if daily else check_minute_fills_at_quotes(lean_records)
     comparison = compare_trades(lean_records, bt_records, daily, quote_check)
@@ -480,8 +509,8 @@ def bench(scenario: Scenario, repeat: int, cold_repeat: int, extra_variants: boo
     cold: list[dict[str, float]] = []
     warm: list[dict[str, float]] = []
     const: list[dict[str, float]] = []
-    bt_default: list[float] = []
-    bt_plain: list[float] = []
+    bt_default: list[tuple[float, float, Any]] = []
+    bt_plain: list[tuple[float, float, Any]] = []
     for round_number in range(max(repeat, cold_repeat)):
         if round_number < cold_repeat:
             cold += cold_lean_runs(scenario, 1)
@@ -489,53 +518,61 @@ def bench(scenario: Scenario, repeat: int, cold_repeat: int, extra_variants: boo
             warm.append(timed_lean(scenario))
             if extra_variants:
                 const.append(timed_lean(scenario, benchmark="constant"))
-            bt_default.append(run_backtrader(scenario, loaded)[0])
+            bt_default.append(run_backtrader(scenario, loaded))
             if extra_variants:
-                bt_plain.append(run_backtrader(scenario, loaded, stdstats=False)[0])
+                bt_plain.append(run_backtrader(scenario, loaded, stdstats=False))
         print(f"round {round_number + 1}: lean cold {cold[-1]['wall']:.2f}s, lean warm {warm[-1]['wall']:.2f}s, "
-              f"backtrader {bt_default[-1]:.2f}s (load {os.getloadavg()[0]:.1f})", flush=True)
+              f"backtrader {bt_default[-1][0]:.2f}s (load {os.getloadavg()[0]:.1f})", flush=True)
     report.rows.append(Row("lean_local, cold process", lean_bars_count, [c["wall"] for c in cold], trades_text(lean_records), verdict,
-                           loop_seconds=[c["engine"] for c in cold]))
+                           loop_seconds=[c["engine"] for c in cold], cpu_seconds=[c["cpu"] for c in cold]))
     report.rows.append(Row("lean_local, warm cache", lean_bars_count, [w["wall"] for w in warm], trades_text(lean_records), verdict,
-                           loop_seconds=[w["engine"] for w in warm]))
+                           loop_seconds=[w["engine"] for w in warm], cpu_seconds=[w["cpu"] for w in warm]))
     if const:
         report.rows.append(Row("lean_local, warm, set_benchmark(const)", const[0]["bars"], [c["wall"] for c in const],
                                f"{const[0]['orders']}", "(same rule)", "no internal SPY hour feed",
-                               loop_seconds=[c["engine"] for c in const]))
-    report.rows.append(Row("backtrader (stdstats)", strategy.real_bars, bt_default, trades_text(bt_records), verdict,
-                           f"+ {loaded.seconds:.2f} s to load the DataFrames"))
+                               loop_seconds=[c["engine"] for c in const], cpu_seconds=[c["cpu"] for c in const]))
+    report.rows.append(Row("backtrader (stdstats)", strategy.real_bars, [b[0] for b in bt_default], trades_text(bt_records), verdict,
+                           f"+ {loaded.seconds:.2f} s to load the DataFrames", cpu_seconds=[b[1] for b in bt_default]))
     if bt_plain:
-        report.rows.append(Row("backtrader (stdstats=False)", strategy.real_bars, bt_plain, trades_text(bt_records), verdict))
+        report.rows.append(Row("backtrader (stdstats=False)", strategy.real_bars, [b[0] for b in bt_plain], trades_text(bt_records),
+                               verdict, cpu_seconds=[b[1] for b in bt_plain]))
     return report
 
 
 def print_table(reports: list[ScenarioReport]) -> None:
-    header = (f"{'scenario':8} {'engine':38} {'bars':>7} {'wall s: median (min-max)':>25} {'bars/s':>7} {'best':>7} "
-              f"{'loop s':>7} {'loop bars/s':>11} {'orders':>15}  trades vs other engine")
+    header = (f"{'scenario':8} {'engine':38} {'bars':>7} {'wall s: median (min-max)':>25} {'bars/s':>7} "
+              f"{'CPU s':>7} {'bars/CPU s':>10} {'loop s':>7} {'orders':>15}  trades vs other engine")
     print("\n" + header)
     print("-" * len(header))
     for report in reports:
         for row in report.rows:
-            loop = statistics.median(row.loop_seconds) if row.loop_seconds else row.median
+            loop = f"{statistics.median(row.loop_seconds):7.2f}" if row.loop_seconds else f"{'':7}"
+            cpu = statistics.median(row.cpu_seconds) if row.cpu_seconds else float("nan")
             print(f"{report.scenario.name:8} {row.engine:38} {row.bars:>7,} {_fmt_seconds(row.seconds):>25} "
-                  f"{row.bars / row.median:>7,.0f} {row.bars / min(row.seconds):>7,.0f} {loop:>7.2f} {row.bars / loop:>11,.0f} {row.trades:>15}  "
+                  f"{row.bars / row.median:>7,.0f} {cpu:>7.2f} {row.bars / cpu:>10,.0f} {loop} {row.trades:>15}  "
                   f"{row.comparison}" + (f"  [{row.note}]" if row.note else ""))
     print("bars = real trade bars fed to the rule (identical in both engines); wall = whole run (lean_local: run_backtest "
-          "incl. statistics; backtrader: Cerebro setup + run, DataFrames prebuilt); loop = lean_local's Engine.run only "
-          "(median); bars/s at the median wall time, best = at the fastest run.")
+          "incl. statistics; backtrader: Cerebro setup + run, DataFrames prebuilt); bars/s at the median wall time; "
+          "CPU s = median process CPU time of the same runs (less sensitive to other load); loop s = lean_local's "
+          "Engine.run only (median wall).")
 
 
 def environment() -> str:
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "lean_local"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    except OSError:
-        commit, dirty = "?", ""
     import lean_local
 
+    location = list(lean_local.__path__)[0]
+    pinned = os.environ.get("LEAN_LOCAL_BENCH_REV")
+    if pinned:
+        version = f"commit {pinned} (git archive, --rev)"
+    else:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", "lean_local"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            commit, dirty = "?", ""
+        version = f"working tree @ {commit}{' + uncommitted changes in lean_local/' if dirty else ''}"
     return (f"python {platform.python_version()}, backtrader {bt.__version__}, pandas {pd.__version__}, numpy {np.__version__}, "
-            f"lean_local {list(lean_local.__path__)[0]} @ {commit}{' (lean_local/ has uncommitted changes)' if dirty else ''}, "
-            f"{platform.machine()} x{os.cpu_count()}")
+            f"lean_local {location}: {version}, {platform.machine()} x{os.cpu_count()}")
 
 
 def main() -> None:
@@ -547,6 +584,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile lean_local (warm) instead of benchmarking")
     parser.add_argument("--profile-dir", type=Path, default=HERE / "profiles")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--rev", help="benchmark lean_local as committed at this git revision (default: the working tree)")
     parser.add_argument("--child-lean", help=argparse.SUPPRESS)
     parser.add_argument("--child-extra", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -569,6 +607,7 @@ def main() -> None:
             {"scenario": r.scenario.name, "notes": r.notes,
              "rows": [{"engine": row.engine, "bars": row.bars, "seconds": row.seconds, "median": row.median,
                        "bars_per_second": row.bars / row.median, "loop_seconds": row.loop_seconds,
+                       "cpu_seconds": row.cpu_seconds,
                        "trades": row.trades, "comparison": row.comparison, "note": row.note} for row in r.rows]} for r in reports], indent=2))
 
 
