@@ -354,6 +354,12 @@ class Security:
         self.data_normalization_mode = mode
         for config in self.subscriptions:
             config.data_normalization_mode = mode
+        if self.type == SecurityType.EQUITY:
+            # LEAN's Equity switches its tick model with the mode: adjusted prices have no exchange tick
+            from lean_local.securities.price_variation import AdjustedPriceVariationModel, EquityPriceVariationModel
+
+            adjusted = mode == DataNormalizationMode.ADJUSTED
+            self.price_variation_model = AdjustedPriceVariationModel() if adjusted else EquityPriceVariationModel()
 
     def __repr__(self) -> str:
         return f"Security({self.symbol})"
