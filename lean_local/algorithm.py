@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from lean_local.csharp import ZERO, to_decimal
+from lean_local.csharp import ZERO, decimal_to_string, timedelta_to_ticks, timespan_to_string, to_decimal
 from lean_local.enums import (
     AccountType,
     BrokerageName,
@@ -40,8 +40,6 @@ from lean_local.timeutil import NEW_YORK, from_utc, to_utc
 
 if TYPE_CHECKING:
     from lean_local.engine import Engine
-
-MARKET_ON_CLOSE_SUBMISSION_BUFFER = timedelta(minutes=15.5)
 
 
 class AlgorithmSettings:
@@ -148,6 +146,7 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
         self.live_mode = False
         self._is_market_on_open_warning_sent = False
         self._is_daily_conversion_warning_sent = False
+        self._is_moo_futures_warning_sent = False
         self._liquidate_not_found_warning_sent = False
         self._max_orders = 10_000
         self.default_order_properties: Any = None
@@ -571,17 +570,22 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
         if abs(request.quantity_exact) < lot:
             return error(
                 OrderResponseErrorCode.ORDER_QUANTITY_LESS_THAN_LOT_SIZE,
-                f"Unable to submit order with id {request.order_id} which quantity ({abs(request.quantity_exact)}) is less than lot size ({lot}).",
+                f"Unable to submit order with id {request.order_id} which quantity "
+                f"({decimal_to_string(abs(request.quantity_exact))}) is less than lot size ({decimal_to_string(lot)}).",
             )
         if not security.is_tradable:
             return error(OrderResponseErrorCode.NON_TRADABLE_SECURITY, f"The security with symbol '{request.symbol}' is marked as non-tradable.")
         if request.order_type == OrderType.OPTION_EXERCISE and not security.exchange.exchange_open:
             return error(OrderResponseErrorCode.EXCHANGE_NOT_OPEN, "OptionExercise order and exchange not open.")
+        if security.type in (SecurityType.FUTURE, SecurityType.FUTURE_OPTION) and request.order_type == OrderType.MARKET_ON_OPEN:
+            if not self._is_moo_futures_warning_sent:
+                self.debug("Warning: Market-On-Open orders are not allowed for futures and future options. "
+                           "Consider using limit orders during extended market hours.")
+                self._is_moo_futures_warning_sent = True
+            kind = "Future" if security.type == SecurityType.FUTURE else "FutureOption"
+            return error(OrderResponseErrorCode.EXCHANGE_NOT_OPEN, f"MarketOnOpen orders not supported for {kind}.")
         if security.cache.price == 0:
-            return error(
-                OrderResponseErrorCode.SECURITY_PRICE_ZERO,
-                f"{request.symbol}: asset price is $0. If using custom data make sure you've set the 'Value' property.",
-            )
+            return error(OrderResponseErrorCode.SECURITY_PRICE_ZERO, _zero_price_message(request.symbol))
         if not security.has_data:
             return error(
                 OrderResponseErrorCode.SECURITY_HAS_NO_DATA,
@@ -606,9 +610,12 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
             if security.exchange.hours.is_market_always_open:
                 raise RuntimeError(f"Market never closes for this symbol {security.symbol}, can no submit a MarketOnClose order.")
             if self._is_within_market_on_close_buffer(security):
+                from lean_local.orders.order import MarketOnCloseOrder
+
+                buffer = timespan_to_string(timedelta_to_ticks(MarketOnCloseOrder.submission_time_buffer))
                 return error(
                     OrderResponseErrorCode.MARKET_ON_CLOSE_ORDER_TOO_LATE,
-                    "MarketOnClose orders must be placed within 00:15:30 before market close. Override this TimeSpan "
+                    f"MarketOnClose orders must be placed within {buffer} before market close. Override this TimeSpan "
                     "buffer by setting Orders.MarketOnCloseOrder.SubmissionTimeBuffer in QCAlgorithm.Initialize().",
                 )
         if request.security_type in (SecurityType.OPTION, SecurityType.INDEX_OPTION) and self.current_slice is not None:
@@ -637,8 +644,10 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
         hours = security.exchange.hours
         if hours.is_market_always_open:
             return False
+        from lean_local.orders.order import MarketOnCloseOrder
+
         next_close = hours.get_next_market_close(security.local_time, False)
-        latest = to_utc(next_close, security.exchange.time_zone) - MARKET_ON_CLOSE_SUBMISSION_BUFFER
+        latest = to_utc(next_close, security.exchange.time_zone) - MarketOnCloseOrder.submission_time_buffer
         return self._utc_time > latest
 
     def is_market_open(self, symbol: Any) -> bool:
@@ -815,6 +824,18 @@ def _exact(value: Any) -> Decimal:
             raise ValueError(f"Invalid quantity or price {value!r}")
         return to_decimal(value)
     return to_decimal(float(value))
+
+
+def _zero_price_message(symbol: Any) -> str:
+    """LEAN's ``ZeroPriceForSecurity`` text as a Python algorithm sees it (snake_case API names)."""
+    return (
+        f"{symbol}: The security does not have an accurate price as it has not yet received a bar of data. "
+        "Before placing a trade (or using set_holdings) warm up your algorithm with set_warmup, or use "
+        "slice.contains(symbol) to confirm the Slice object has price before using the data. Data does not "
+        "necessarily all arrive at the same time so your algorithm should confirm the data is ready before using it. "
+        "In live trading this can mean you do not have an active subscription to the asset class you're trying to "
+        "trade. If using custom data make sure you've set the 'Value' property."
+    )
 
 
 def _to_datetime(year: Any, month: int | None, day: int | None) -> datetime:

@@ -51,6 +51,26 @@ def _to_decimal(value: Any) -> Decimal:
     return to_decimal(float(value))
 
 
+class BrokerageMessageEvent:
+    """Why a brokerage model refused an order or an update (LEAN's ``BrokerageMessageEvent``)."""
+
+    def __init__(self, type: str, code: str, message: str) -> None:
+        #: LEAN's ``BrokerageMessageType`` name: Information, Warning, Error, Reconnect or Disconnect
+        self.type = type
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.type} - Code: {self.code} - {self.message}"
+
+    def __repr__(self) -> str:
+        return f"BrokerageMessageEvent({self.type!r}, {self.code!r}, {self.message!r})"
+
+
+def _not_supported(message: str) -> BrokerageMessageEvent:
+    return BrokerageMessageEvent("Warning", "NotSupported", message)
+
+
 class BenchmarkRequest:
     """What a brokerage model asks for when it names the default benchmark: a SPY security."""
 
@@ -104,12 +124,14 @@ class DefaultBrokerageModel:
         return BenchmarkRequest("SPY")
 
     # --- order checks ----------------------------------------------------------------------------------------
-    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, str | None]:
+    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, BrokerageMessageEvent | None]:
+        """(accepted, reason): the default brokerage takes every order except MOO on futures."""
         if security.type in (SecurityType.FUTURE, SecurityType.FUTURE_OPTION) and order.type == OrderType.MARKET_ON_OPEN:
-            return False, "MarketOnOpen orders are not supported for futures and future options."
+            return False, _not_supported("MarketOnOpen orders are not supported for futures and future options.")
         return True, None
 
-    def can_update_order(self, security: "Security", order: Any, request: Any) -> tuple[bool, str | None]:
+    def can_update_order(self, security: "Security", order: Any, request: Any) -> tuple[bool, BrokerageMessageEvent | None]:
+        """(accepted, reason): the default brokerage accepts every update."""
         return True, None
 
     def can_execute_order(self, security: "Security", order: Any) -> bool:
@@ -149,11 +171,15 @@ class InteractiveBrokersBrokerageModel(DefaultBrokerageModel):
             return Decimal(1)
         return Decimal(10) if security.type == SecurityType.CFD else super().get_leverage(security)
 
-    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, str | None]:
+    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, BrokerageMessageEvent | None]:
         if order.type not in self._supported:
-            return False, f"InteractiveBrokersBrokerageModel does not support {order.type.name} order type."
+            return False, _not_supported(f"InteractiveBrokersBrokerageModel does not support {order.type.name} order type.")
         if order.type == OrderType.MARKET_ON_CLOSE and security.type not in (SecurityType.FUTURE, SecurityType.EQUITY, SecurityType.CFD):
-            return False, "InteractiveBrokers does not support Market-on-Close orders for other security types different than Future and Equity."
+            kind = "".join(part.capitalize() for part in security.type.name.split("_"))
+            return False, BrokerageMessageEvent(
+                "Warning", f"Unsupported order type for {kind} security type",
+                "InteractiveBrokers does not support Market-on-Close orders for other security types different than Future and Equity.",
+            )
         return True, None
 
     def can_execute_order(self, security: "Security", order: Any) -> bool:
@@ -171,13 +197,13 @@ class AxosClearingBrokerageModel(DefaultBrokerageModel):
     def get_benchmark(self, securities: Any) -> Any:
         return FuncBenchmark(lambda time: 0)
 
-    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, str | None]:
+    def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, BrokerageMessageEvent | None]:
         if security.type != SecurityType.EQUITY:
-            return False, f"The {type(self).__name__} does not support {security.type.name} security type."
+            return False, _not_supported(f"The {type(self).__name__} does not support {security.type.name} security type.")
         if order.type not in self._supported:
-            return False, f"{type(self).__name__} does not support {order.type.name} order type."
+            return False, _not_supported(f"{type(self).__name__} does not support {order.type.name} order type.")
         if abs(order.quantity_exact) % 1 != 0:
-            return False, f"Order quantity must be an integer, given {order.quantity_exact}"
+            return False, _not_supported(f"Order quantity must be an integer, given {order.quantity_exact}")
         return True, None
 
 

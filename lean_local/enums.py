@@ -71,6 +71,16 @@ class OrderStatus(IntEnum):
         return not self.is_closed
 
 
+class OrderField(IntEnum):
+    """Fields ``OrderTicket.get`` reads (LEAN's ``OrderField``)."""
+
+    LIMIT_PRICE = 0
+    STOP_PRICE = 1
+    TRIGGER_PRICE = 2
+    TRAILING_AMOUNT = 3
+    TRAILING_AS_PERCENTAGE = 4
+
+
 class OrderRequestType(IntEnum):
     SUBMIT = 0
     UPDATE = 1

@@ -22,7 +22,7 @@ Field rules that matter for the result file and OrderListHash:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
@@ -542,9 +542,10 @@ class MarketOnOpenOrder(Order):
 class MarketOnCloseOrder(Order):
     TYPE = OrderType.MARKET_ON_CLOSE
 
-    #: MOC orders must be submitted this long before the close (LEAN: 15.5 minutes)
-    DEFAULT_SUBMISSION_TIME_BUFFER_MINUTES = 15.5
-    submission_time_buffer_minutes: ClassVar[float] = DEFAULT_SUBMISSION_TIME_BUFFER_MINUTES
+    #: MOC orders must be submitted at least this long before the close (LEAN: 15.5 minutes)
+    DEFAULT_SUBMISSION_TIME_BUFFER: ClassVar[timedelta] = timedelta(minutes=15.5)
+    #: settable by algorithms (``MarketOnCloseOrder.submission_time_buffer = timedelta(minutes=5)``)
+    submission_time_buffer: ClassVar[timedelta] = DEFAULT_SUBMISSION_TIME_BUFFER
 
 
 class OptionExerciseOrder(Order):
