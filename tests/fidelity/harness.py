@@ -36,6 +36,8 @@ ALGORITHM_FILES: dict[str, str] = {
     "ParameterizedAlgorithm": "parameterized.py",
     "OnWarmupFinishedRegressionAlgorithm": "on_warmup_finished.py",
     "ClassicRenkoConsolidatorAlgorithm": "classic_renko.py",
+    "OrderTicketDemoAlgorithm": "order_ticket_demo.py",
+    "StopLimitOrderRegressionAlgorithm": "stop_limit_order.py",
 }
 
 # Algorithm Framework cases: our algorithms live with the framework tests
