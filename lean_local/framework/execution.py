@@ -31,33 +31,44 @@ def _sign(value: Decimal) -> int:
     return (value > 0) - (value < 0)
 
 
+def order_size_for_percent_volume(security: Any, maximum_percent_current_volume: Any, desired_order_size: Any) -> Decimal:
+    """At most ``maximum_percent_current_volume`` of the current bar's volume, in whole lots, with the desired sign."""
+    desired = _exact(desired_order_size)
+    maximum = _exact(maximum_percent_current_volume) * _volume(security)
+    size = min(maximum, abs(desired))
+    return _sign(desired) * adjust_by_lot_size(security, size)
+
+
+def order_size_for_maximum_value(security: Any, maximum_order_value: Any, desired_order_size: Any) -> Decimal:
+    """At most ``maximum_order_value`` worth of the security, in whole lots, with the desired sign."""
+    desired = _exact(desired_order_size)
+    price = security.cache.price * security.symbol_properties.contract_multiplier
+    if price == 0:
+        return ZERO
+    maximum = DECIMAL_CONTEXT.divide(_exact(maximum_order_value), price)
+    size = min(maximum, abs(desired))
+    return _sign(desired) * adjust_by_lot_size(security, size)
+
+
 class OrderSizing:
-    """LEAN's ``OrderSizing`` helpers (quantities as ``Decimal``)."""
+    """LEAN's ``OrderSizing`` helpers as algorithms see them: quantities as ``float`` (pythonnet turns C# decimals
+    into floats). Engine code uses the exact module functions (``unordered_quantity``, ``order_size_for_*``)."""
 
     @staticmethod
-    def get_unordered_quantity(algorithm: Any, target: Any, security: Any = None, account_for_fees: bool = False) -> Decimal:
-        return unordered_quantity(algorithm, target, security)
+    def get_unordered_quantity(algorithm: Any, target: Any, security: Any = None, account_for_fees: bool = False) -> float:
+        return float(unordered_quantity(algorithm, target, security))
 
     @staticmethod
-    def adjust_by_lot_size(security: Any, quantity: Any) -> Decimal:
-        return adjust_by_lot_size(security, _exact(quantity))
+    def adjust_by_lot_size(security: Any, quantity: Any) -> float:
+        return float(adjust_by_lot_size(security, _exact(quantity)))
 
     @staticmethod
-    def get_order_size_for_percent_volume(security: Any, maximum_percent_current_volume: Any, desired_order_size: Any) -> Decimal:
-        desired = _exact(desired_order_size)
-        maximum = _exact(maximum_percent_current_volume) * _volume(security)
-        size = min(maximum, abs(desired))
-        return _sign(desired) * adjust_by_lot_size(security, size)
+    def get_order_size_for_percent_volume(security: Any, maximum_percent_current_volume: Any, desired_order_size: Any) -> float:
+        return float(order_size_for_percent_volume(security, maximum_percent_current_volume, desired_order_size))
 
     @staticmethod
-    def get_order_size_for_maximum_value(security: Any, maximum_order_value: Any, desired_order_size: Any) -> Decimal:
-        desired = _exact(desired_order_size)
-        price = security.cache.price * security.symbol_properties.contract_multiplier
-        if price == 0:
-            return ZERO
-        maximum = DECIMAL_CONTEXT.divide(_exact(maximum_order_value), price)
-        size = min(maximum, abs(desired))
-        return _sign(desired) * adjust_by_lot_size(security, size)
+    def get_order_size_for_maximum_value(security: Any, maximum_order_value: Any, desired_order_size: Any) -> float:
+        return float(order_size_for_maximum_value(security, maximum_order_value, desired_order_size))
 
 
 def _volume(security: Any) -> Decimal:
@@ -250,7 +261,7 @@ class VolumeWeightedAveragePriceExecutionModel(ExecutionModel):
             if data is None:
                 return
             if self.price_is_favorable(data, quantity):
-                size = OrderSizing.get_order_size_for_percent_volume(data.security, self.maximum_order_quantity_percent_volume, quantity)
+                size = order_size_for_percent_volume(data.security, self.maximum_order_quantity_percent_volume, quantity)
                 if size != 0:
                     algorithm.market_order(target.symbol, size, _asynchronous(self), target.tag)
         self.targets_collection.clear_fulfilled(algorithm)
@@ -305,7 +316,7 @@ class StandardDeviationExecutionModel(ExecutionModel):
             if data is None:
                 return
             if data.std.is_ready and self.price_is_favorable(data, quantity):
-                size = OrderSizing.get_order_size_for_maximum_value(data.security, self.maximum_order_value, quantity)
+                size = order_size_for_maximum_value(data.security, self.maximum_order_value, quantity)
                 if size != 0:
                     algorithm.market_order(target.symbol, size, _asynchronous(self), target.tag)
         self.targets_collection.clear_fulfilled(algorithm)
