@@ -469,7 +469,9 @@ class Engine:
             if hours.is_open(current, previous, False):
                 break
         assert self.synchronizer is not None
-        subscription = EquitySubscription(config, security, current, self.algorithm.end_date, self.feed_context, lambda: self._ff_resolution)
+        # LEAN's regression data-point counts show no splits or dividends on the benchmark's internal hour feed
+        subscription = EquitySubscription(config, security, current, self.algorithm.end_date, self.feed_context, lambda: self._ff_resolution,
+                                          emit_splits_and_dividends=False)
         self.synchronizer.add(subscription)
 
     def _resolve_benchmark(self) -> None:

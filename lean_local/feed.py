@@ -94,6 +94,7 @@ class EquitySubscription:
         context: FeedContext,
         fill_forward_resolution: Callable[[], timedelta],
         emit_events: bool = True,
+        emit_splits_and_dividends: bool = True,
     ) -> None:
         self.config = config
         self.security = security
@@ -106,6 +107,7 @@ class EquitySubscription:
         self.map_file = context.map_file_for(config.symbol)
         self.factor_file = context.factor_file_for(config.symbol)
         self.emit_events = emit_events
+        self.emit_splits_and_dividends = emit_events and emit_splits_and_dividends
         self.strict_daily = config.resolution == Resolution.DAILY and context.daily_precise_end_time
         self.removed = False
         self._iterator = self._emit()
@@ -146,7 +148,7 @@ class EquitySubscription:
         symbol = self.config.symbol
         has_data = self.map_file.has_data(day)
         factor_file = self.factor_file
-        if self.emit_events and has_data and not factor_file.missing:
+        if self.emit_splits_and_dividends and has_data and not factor_file.missing:
             # splits
             if state.pending_split is not None:
                 factor, reference = state.pending_split

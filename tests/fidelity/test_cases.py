@@ -11,9 +11,7 @@ CASES = case_names()
 
 # cases we run but do not reproduce yet, with what is known; they are reported as expected failures while they
 # differ and pass as soon as they match
-KNOWN_MISMATCHES = {
-    "EmaCrossAlphaModelFrameworkRegressionAlgorithm": "not reproduced yet: fewer orders than LEAN (under investigation)",
-}
+KNOWN_MISMATCHES: dict[str, str] = {}
 
 
 def _assert_matches(result: CaseResult, keys: tuple[str, ...]) -> None:
