@@ -88,7 +88,7 @@ def names() -> dict[str, object]:
         (portfolio, ("PortfolioConstructionModel", "PortfolioBias", "NullPortfolioConstructionModel",
                      "EqualWeightingPortfolioConstructionModel", "InsightWeightingPortfolioConstructionModel",
                      "ConfidenceWeightedPortfolioConstructionModel", "AccumulativeInsightPortfolioConstructionModel")),
-        (portfolio_target, ("PortfolioTarget", "PortfolioTargetCollection")),
+        (portfolio_target, ("IPortfolioTarget", "PortfolioTarget", "PortfolioTargetCollection")),
         (risk, ("RiskManagementModel", "NullRiskManagementModel", "CompositeRiskManagementModel",
                 "MaximumDrawdownPercentPerSecurity", "MaximumDrawdownPercentPortfolio",
                 "MaximumUnrealizedProfitPercentPerSecurity", "TrailingStopRiskManagementModel",

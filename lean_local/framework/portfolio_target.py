@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from lean_local.securities.security import Security
 
 
-class PortfolioTarget:
+class IPortfolioTarget:
+    """LEAN's portfolio target interface (``symbol``, ``quantity``, ``tag``): the type framework models annotate their
+    targets with (``targets: List[IPortfolioTarget]``)."""
+
+
+class PortfolioTarget(IPortfolioTarget):
     """A target quantity (shares) for a symbol. ``PortfolioTarget.percent`` builds one from a weight."""
 
     def __init__(self, symbol: Any, quantity: Any, tag: str = "") -> None:
