@@ -13,6 +13,7 @@ import bisect
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,9 +44,9 @@ class FactorRow:
     split_factor: Decimal
     reference_price: Decimal = ZERO
 
-    @property
+    @cached_property
     def price_scale_factor(self) -> Decimal:
-        """``PriceFactor * SplitFactor`` (what Adjusted mode multiplies prices by)."""
+        """``PriceFactor * SplitFactor`` (what Adjusted mode multiplies prices by); computed once per row."""
         return cs.mul(self.price_factor, self.split_factor)
 
 

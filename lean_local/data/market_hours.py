@@ -277,6 +277,7 @@ class ExchangeHours:
         self.is_market_always_open = all(h.is_open_all_day for h in self.regular_hours.values())
         self._closed = {wd: LocalMarketHours(wd, ()) for wd in range(7)}
         self._by_date: dict[date, LocalMarketHours] = {}
+        self._daily_calendars: dict[tuple[datetime, bool], tuple[datetime, datetime]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -446,8 +447,12 @@ class ExchangeHours:
         """``LeanData.GetDailyCalendar``: (first open, last close) of the trading day a daily bar ending at
         ``t`` belongs to. A daily file bar stamped D 00:00 ends at D+1 00:00, so with strict end times
         (LEAN's default ``DailyPreciseEndTime``) it spans D 09:30 → D 16:00 (13:00 on early closes)."""
-        start = self.get_first_daily_market_open(t, extended)
-        return start, self.get_last_daily_market_close(start, extended)
+        key = (t, extended)
+        cached = self._daily_calendars.get(key)
+        if cached is None:
+            start = self.get_first_daily_market_open(t, extended)
+            cached = self._daily_calendars[key] = (start, self.get_last_daily_market_close(start, extended))
+        return cached
 
     def next_trading_day(self, day: date) -> date:
         """First date after ``day`` with regular hours (``GetNextTradingDay``)."""
