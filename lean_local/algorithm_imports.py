@@ -67,6 +67,9 @@ def _exports() -> dict[str, object]:
     names["SymbolCache"] = SymbolCache
     names["DayOfWeek"] = DayOfWeek
     names["Equity"] = security_module.Security
+    # LEAN's interfaces, used in annotations: the concrete classes stand in for them at run time
+    names["IAlgorithm"] = algorithm_module.QCAlgorithm
+    names["IBaseData"] = market_data.BaseData
     names["QCAlgorithmFramework"] = algorithm_module.QCAlgorithm
     names["QCAlgorithmFrameworkBridge"] = algorithm_module.QCAlgorithm
     names["TimeZones"] = _TimeZones

@@ -8,6 +8,7 @@ then orders placed in this slice.
 """
 from __future__ import annotations
 
+import inspect
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -554,7 +555,13 @@ class Engine:
         self._add_benchmark_feed(feed_start_utc)
         self.results.set_algorithm(algorithm.portfolio.cash_exact)
         self.schedule.on(self.schedule.date_rules.every_day(), self.schedule.time_rules.midnight, self._daily_sample, name="Daily Sampling")
-        self.scheduler.setup(algorithm_time_zone=algorithm.time_zone, end_date=algorithm.end_date)
+        on_end_of_day, on_end_of_day_symbol = self._end_of_day_callbacks()
+        self.scheduler.setup(
+            algorithm_time_zone=algorithm.time_zone, end_date=algorithm.end_date,
+            on_end_of_day=on_end_of_day, on_end_of_day_symbol=on_end_of_day_symbol,
+            securities_hours=lambda: [s.exchange.hours for s in algorithm.securities.values()],
+            on_end_of_day_error=self._on_end_of_day_error,
+        )
         if not algorithm.is_warming_up:
             self._call("OnWarmupFinished", algorithm.on_warmup_finished)
         self.trace(f"AlgorithmManager.Run(): Begin DataStream - Start: {algorithm.start_date} Stop: {algorithm.end_date}")
@@ -597,6 +604,22 @@ class Engine:
                     count += 1
             return to_utc(current, algorithm.time_zone)
         return None
+
+    def _end_of_day_callbacks(self) -> tuple[Callable[[], Any] | None, Callable[[Any], Any] | None]:
+        """LEAN schedules end-of-day events only for the ``on_end_of_day`` form the algorithm overrides:
+        ``on_end_of_day(symbol)`` per security ten minutes before its close, or the deprecated no-argument form."""
+        method = getattr(type(self.algorithm), "on_end_of_day", None)
+        if method is None or method is QCAlgorithm.on_end_of_day:
+            return None, None
+        parameters = [p for p in inspect.signature(method).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1:]
+        bound = self.algorithm.on_end_of_day
+        if parameters:
+            return None, bound
+        return bound, None
+
+    def _on_end_of_day_error(self, event_name: str, error: BaseException) -> None:
+        self.algorithm.error(f"Runtime error in {event_name} event: {error}")
 
     def _finish_warmup(self, start_utc: datetime) -> None:
         algorithm = self.algorithm
