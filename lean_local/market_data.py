@@ -115,27 +115,17 @@ class BaseData:
         return f"{type(self).__name__}({self.symbol} {self.end_time} {self.value})"
 
 
-class Bar:
-    """An OHLC bar (one side of a quote bar); floats for algorithms, exact values via ``exact_*``."""
+class ExactOHLC:
+    """Exact OHLC decimals of a bar: rebuilt from the raw file integers and the price scale when the bar came from
+    a file (so no float rounding creeps in), else converted from the floats as pythonnet would."""
 
-    __slots__ = ("open", "high", "low", "close", "_raw", "_scale")
-
-    def __init__(self, open: float = 0.0, high: float = 0.0, low: float = 0.0, close: float = 0.0) -> None:
-        self.open = float(open)
-        self.high = float(high)
-        self.low = float(low)
-        self.close = float(close)
-        self._raw: tuple[int, int, int, int] | None = None
-        self._scale: PriceScale | None = None
-
-    @classmethod
-    def from_raw(cls, raw: tuple[int, int, int, int], scale: PriceScale) -> "Bar":
-        bar = cls.__new__(cls)
-        bar._raw = raw
-        bar._scale = scale
-        f = scale.to_float
-        bar.open, bar.high, bar.low, bar.close = f(raw[0]), f(raw[1]), f(raw[2]), f(raw[3])
-        return bar
+    __slots__ = ()
+    _raw: tuple[int, int, int, int] | None
+    _scale: PriceScale | None
+    open: float
+    high: float
+    low: float
+    close: float
 
     def _exact(self, index: int, value: float) -> Decimal:
         if self._raw is not None and self._scale is not None:
@@ -158,6 +148,30 @@ class Bar:
     def exact_close(self) -> Decimal:
         return self._exact(3, self.close)
 
+
+class Bar(ExactOHLC):
+    """An OHLC bar (one side of a quote bar); floats for algorithms, exact values via ``exact_*``."""
+
+    __slots__ = ("open", "high", "low", "close", "_raw", "_scale")
+
+    def __init__(self, open: float = 0.0, high: float = 0.0, low: float = 0.0, close: float = 0.0) -> None:
+        self.open = float(open)
+        self.high = float(high)
+        self.low = float(low)
+        self.close = float(close)
+        self._raw: tuple[int, int, int, int] | None = None
+        self._scale: PriceScale | None = None
+
+    @classmethod
+    def from_raw(cls, raw: tuple[int, int, int, int], scale: PriceScale) -> "Bar":
+        bar = cls.__new__(cls)
+        bar._raw = raw
+        bar._scale = scale
+        f = scale.to_float
+        bar.open, bar.high, bar.low, bar.close = f(raw[0]), f(raw[1]), f(raw[2]), f(raw[3])
+        return bar
+
+
     def scale(self, factor: Decimal) -> None:
         """Multiply every price by ``factor`` in place, exactly (split adjustment of cached data)."""
         _scale_prices(self, factor)
@@ -178,7 +192,7 @@ class Bar:
         return f"Bar(o={self.open} h={self.high} l={self.low} c={self.close})"
 
 
-class TradeBar(BaseData):
+class TradeBar(BaseData, ExactOHLC):
     """Trade OHLCV over ``period``. Constructed by the feed from raw file prices or by users from floats."""
 
     __slots__ = ("open", "high", "low", "close", "volume", "_raw", "_scale")
@@ -227,26 +241,6 @@ class TradeBar(BaseData):
         bar.volume = float(volume)
         return bar
 
-    def _exact(self, index: int, value: float) -> Decimal:
-        if self._raw is not None and self._scale is not None:
-            return self._scale.exact(self._raw[index])
-        return to_decimal(value)
-
-    @property
-    def exact_open(self) -> Decimal:
-        return self._exact(0, self.open)
-
-    @property
-    def exact_high(self) -> Decimal:
-        return self._exact(1, self.high)
-
-    @property
-    def exact_low(self) -> Decimal:
-        return self._exact(2, self.low)
-
-    @property
-    def exact_close(self) -> Decimal:
-        return self._exact(3, self.close)
 
     @property
     def exact_value(self) -> Decimal:
