@@ -115,12 +115,15 @@ def main() -> None:
         tool_input = lib.require(payload, "tool_input", dict)
     except lib.PayloadError as err:
         lib.pre_tool_decision("deny", f"Algo change guard: {err}; edit denied (fail closed).")
-    raw = next((tool_input[k] for k in PATH_KEYS if isinstance(tool_input.get(k), str) and tool_input[k]), None)
+    raw: str | None = next(
+        (str(tool_input[k]) for k in PATH_KEYS if isinstance(tool_input.get(k), str) and tool_input[k]), None
+    )
     if raw is None:
         lib.pre_tool_decision("deny", f"Algo change guard: {tool_name} input has no file path; edit denied (fail closed).")
     ws = lib.workspace_for(payload)
     root = ws.root.resolve()
-    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else str(root)
+    raw_cwd = payload.get("cwd")
+    cwd: str = raw_cwd if isinstance(raw_cwd, str) and raw_cwd else str(root)
     target = Path(raw) if Path(raw).is_absolute() else Path(cwd) / raw
     target = target.resolve()
     if root not in target.parents:

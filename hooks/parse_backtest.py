@@ -79,9 +79,14 @@ def number(text: Any) -> float | None:
     return float(m.group()) if m else None
 
 
+def statistics_of(result: dict[str, Any] | None) -> dict[str, Any]:
+    stats = (result or {}).get("statistics")
+    return stats if isinstance(stats, dict) else {}
+
+
 def red_flags(result: dict[str, Any], policy: Any) -> list[str]:
     flags: list[str] = []
-    stats = result.get("statistics") if isinstance(result.get("statistics"), dict) else {}
+    stats = statistics_of(result)
     status = result.get("status")
     if status not in (None, "Completed"):
         flags.append(f"status is {status}: the run did not complete, its statistics are not a result")
@@ -110,8 +115,10 @@ def main() -> None:
     from mcp_backtest.risk_policy import PolicyError, load_policy
 
     ws = lib.workspace_for(payload)
-    tool_input = payload.get("tool_input") if isinstance(payload.get("tool_input"), dict) else {}
+    raw_input = payload.get("tool_input")
+    tool_input: dict[str, Any] = raw_input if isinstance(raw_input, dict) else {}
     result = find_result(payload.get("tool_response"))
+    stats = statistics_of(result)
     notes: list[str] = []
     try:
         policy = load_policy(ws.policy_path)
@@ -121,9 +128,7 @@ def main() -> None:
         notes.append(f"red flags unavailable: {err}")
     if result is None:
         summary = "Backtest result not recognised (no id/status/statistics in the tool result); check it with read_backtest."
-        stats: dict[str, Any] = {}
     else:
-        stats = result.get("statistics") if isinstance(result.get("statistics"), dict) else {}
         bid = result.get("backtestId") or result.get("backtest_id") or result.get("id") or "?"
         project = result.get("project") or tool_input.get("project") or tool_input.get("projectId") or "?"
         head = ", ".join(f"{k} {stats[k]}" for k in HEADLINE if k in stats)

@@ -270,7 +270,7 @@ class PaperAccount:
     def snapshot(self, market: MarketData) -> dict[str, Any]:
         """Positions, cash, exposure and P&L at the clock (what the portfolio server and hooks report)."""
         marks = self.marks(market)
-        rows = []
+        rows: list[dict[str, Any]] = []
         gross = net = unrealized = Decimal(0)
         unpriced = []
         for sym, p in sorted(self.positions.items()):
@@ -459,7 +459,7 @@ class AccountStore:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from mcp_backtest.trading.workspace import Workspace
+    from mcp_backtest.trading.workspace import Workspace, WorkspaceError
 
     parser = argparse.ArgumentParser(prog="python -m mcp_backtest.trading.account", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -479,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         account = store.read()
         print(json.dumps(account.snapshot(MarketData(ws.data())), indent=2))
         return 0
-    except (AccountError, OSError) as err:
+    except (AccountError, WorkspaceError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 
