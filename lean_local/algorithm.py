@@ -220,6 +220,11 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
     def set_tags(self, tags: Iterable[str]) -> None:
         self.tags = list(dict.fromkeys(tags))
 
+    @property
+    def object_store(self) -> Any:
+        """LEAN's object store: files under the workspace's ``storage/`` folder."""
+        return self._engine.object_store
+
     def get_parameter(self, name: str, default_value: Any = None) -> Any:
         value = self._engine.parameters.get(name)
         if value is None:

@@ -11,6 +11,7 @@ import math
 import sys
 import types
 import typing
+from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -70,6 +71,10 @@ def _exports() -> dict[str, object]:
     # LEAN's interfaces, used in annotations: the concrete classes stand in for them at run time
     names["IAlgorithm"] = algorithm_module.QCAlgorithm
     names["IBaseData"] = market_data.BaseData
+    from lean_local.consolidators.base import ConsolidatorBase
+
+    names["IDataConsolidator"] = ConsolidatorBase
+    names["Extensions"] = _Extensions
     names["QCAlgorithmFramework"] = algorithm_module.QCAlgorithm
     names["QCAlgorithmFrameworkBridge"] = algorithm_module.QCAlgorithm
     names["TimeZones"] = _TimeZones
@@ -86,6 +91,16 @@ def _library_exports() -> dict[str, object]:
     result: dict[str, object] = dict(indicator_exports.names())
     result.update(exports.names())
     return result
+
+
+class _Extensions:
+    """The parts of LEAN's ``QuantConnect.Extensions`` algorithms call from Python."""
+
+    @staticmethod
+    def to_time_span(resolution: Any) -> timedelta:
+        from lean_local.framework.insights import resolution_to_timedelta
+
+        return resolution_to_timedelta(resolution)
 
 
 class _TimeZones:

@@ -9,6 +9,7 @@ then orders placed in this slice.
 from __future__ import annotations
 
 import inspect
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from lean_local.enums import (
 )
 from lean_local.feed import EquitySubscription, FeedContext, Synchronizer, TimeSlice
 from lean_local.market_data import Delisting, Dividend, Slice, Split, SymbolChangedEvent
+from lean_local.object_store import ObjectStore
 from lean_local.orders.transactions import BacktestingTransactionHandler
 from lean_local.securities.identifier import MapFileFirstDateResolver, set_map_file_resolver
 from lean_local.securities.security import Security, SecurityExchange
@@ -139,6 +141,8 @@ class EngineOptions:
     data_folder: Path
     parameters: dict[str, str] = field(default_factory=dict)
     algorithm_id: str = "0"
+    # the object store's folder: the workspace's storage/ (as the LEAN CLI mounts it), else a temporary one
+    storage_folder: Path | None = None
 
 
 class Engine:
@@ -184,6 +188,8 @@ class Engine:
         from lean_local.history import HistoryProvider
 
         self.history_provider = HistoryProvider(self)
+        storage = options.storage_folder or Path(tempfile.mkdtemp(prefix="lean-local-storage-"))
+        self.object_store = ObjectStore(storage)
         self._history_securities: dict[Any, Security] = {}
 
     # --- reference data ------------------------------------------------------------------------------------------

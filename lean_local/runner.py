@@ -534,7 +534,8 @@ def _run_project(
         engine: Engine | None = None
         try:
             algorithm = algorithm_class()
-            engine = Engine(algorithm, EngineOptions(folder, effective_parameters, algorithm_id))
+            storage = project.workspace_root / "storage" if project.workspace_root is not None else None
+            engine = Engine(algorithm, EngineOptions(folder, effective_parameters, algorithm_id, storage))
             for note in path_notes:
                 engine.trace(note)
             engine.trace(f"Engine.Main(): LEAN ALGORITHMIC TRADING ENGINE v2.5.0.0 (lean_local) Algorithm: {project.algorithm_file.name}")

@@ -89,7 +89,6 @@ def test_every_fill_is_measured_against_its_decision_price(inner: str) -> None:
 
 
 @needs_data
-@pytest.mark.xfail(strict=True, reason="lean_local has no QCAlgorithm.object_store yet (engine gap, reported)")
 def test_records_saved_to_the_object_store_in_a_backtest() -> None:
     result = run_model_algorithm("execution_slippage", (("save", "1"),))
     frame = pd.read_csv(io.StringIO(result.engine.algorithm.saved))
