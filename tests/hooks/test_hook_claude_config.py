@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -95,7 +94,9 @@ def test_mcp_json_registers_the_four_servers() -> None:
     assert set(servers) == {"backtest", "market_data", "portfolio", "paper_broker"}
     assert servers["backtest"]["args"] == ["-m", "mcp_backtest.backtest_server"]
     for name, cfg in servers.items():
-        assert cfg["type"] == "stdio" and cfg["command"] == "python" and cfg["args"][0] == "-m"
+        assert cfg["type"] == "stdio" and cfg["args"][0] == "-m"
+        assert expand(cfg["command"], {}) == "./.venv/bin/python", "the project's venv, no activation needed"
+        assert expand(cfg["command"], {"CLAUDE_PROJECT_DIR": "/p"}) == "/p/.venv/bin/python"
         assert re.fullmatch(r"[A-Za-z0-9_-]+", name)
         assert not any(re.search("key|secret|token|password", k, re.I) for k in cfg.get("env", {}))
     for name in MINE:
@@ -114,14 +115,28 @@ async def test_servers_start_over_stdio_from_mcp_json(server: str, tmp_path: Pat
     cfg = MCP["mcpServers"][server]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEAN_", "CLAUDE_"))}
     env.update(workspace_env(ws))
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # an activated venv
-    params = StdioServerParameters(command=cfg["command"], args=cfg["args"], env=env, cwd=str(REPO))
+    command = expand(cfg["command"], env)  # as Claude Code expands it, started from the project root
+    params = StdioServerParameters(command=command, args=cfg["args"], env=env, cwd=str(REPO))
     async with Client(params) as client:
         tools = {t.name for t in (await client.list_tools()).tools}
         first = {"market_data": ("get_quote", {"symbol": "SPY"}), "portfolio": ("get_account", {}),
                  "paper_broker": ("get_clock", {})}[server]
         result = await client.call_tool(*first)
     assert tools and result.is_error is False and result.structured_content
+
+
+def expand(value: str, env: dict[str, str]) -> str:
+    """Claude Code's ``${VAR}`` / ``${VAR:-default}`` expansion in .mcp.json (a missing VAR without default is an
+    error there)."""
+    def one(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(3)
+        if name in env:
+            return env[name]
+        if default is None:
+            raise KeyError(f"{name} is not set and has no default")
+        return default
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", one, value)
 
 
 @pytest.fixture
