@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-LEAN_DATA = REPO.parent / "shared" / "lean-data"
+LEAN_DATA = (REPO.parent / "shared" / "lean-data").resolve()  # the runner reports resolved paths
 LEAN_LOCAL = Path(sys.executable).with_name("lean-local")
 
 TIMESTAMP_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
