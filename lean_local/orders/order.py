@@ -89,6 +89,34 @@ class DecimalAsFloat:
         setattr(instance, self.exact_name, as_decimal(value))
 
 
+class NormalizedDecimal:
+    """An exact C# ``decimal`` member that LEAN normalises when it is set (``Normalize()``: no trailing zeros), stored
+    in ``_<name>`` (``price_exact`` → ``_price``)."""
+
+    __slots__ = ("storage",)
+
+    def __init__(self) -> None:
+        self.storage = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.storage = "_" + name.removesuffix("_exact")
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> NormalizedDecimal: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> Decimal: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> NormalizedDecimal | Decimal:
+        if instance is None:
+            return self
+        value: Decimal = getattr(instance, self.storage)
+        return value
+
+    def __set__(self, instance: object, value: Decimal | float | int) -> None:
+        setattr(instance, self.storage, normalize(as_decimal(value)))
+
+
 class OptionalDecimalAsFloat:
     """:class:`DecimalAsFloat` for a C# ``decimal?`` member: ``None`` reads and writes as ``None``."""
 
@@ -285,21 +313,8 @@ class Order:
     def type(self) -> OrderType:
         return self.TYPE
 
-    @property
-    def price_exact(self) -> Decimal:
-        return self._price
-
-    @price_exact.setter
-    def price_exact(self, value: Decimal | float | int) -> None:
-        self._price = normalize(as_decimal(value))
-
-    @property
-    def quantity_exact(self) -> Decimal:
-        return self._quantity
-
-    @quantity_exact.setter
-    def quantity_exact(self, value: Decimal | float | int) -> None:
-        self._quantity = normalize(as_decimal(value))
+    price_exact = NormalizedDecimal()
+    quantity_exact = NormalizedDecimal()
 
     @property
     def absolute_quantity_exact(self) -> Decimal:

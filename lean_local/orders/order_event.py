@@ -16,6 +16,7 @@ from lean_local.csharp import ZERO, decimal_to_string, normalize, smart_rounding
 from lean_local.enums import OrderDirection, OrderStatus
 from lean_local.orders.order import (
     DecimalAsFloat,
+    NormalizedDecimal,
     OptionalDecimalAsFloat,
     Order,
     as_decimal,
@@ -128,21 +129,8 @@ class OrderEvent:
 
     # -- normalized numbers -----------------------------------------------------------------------------------
 
-    @property
-    def fill_price_exact(self) -> Decimal:
-        return self._fill_price
-
-    @fill_price_exact.setter
-    def fill_price_exact(self, value: Decimal | float | int) -> None:
-        self._fill_price = normalize(as_decimal(value))
-
-    @property
-    def fill_quantity_exact(self) -> Decimal:
-        return self._fill_quantity
-
-    @fill_quantity_exact.setter
-    def fill_quantity_exact(self, value: Decimal | float | int) -> None:
-        self._fill_quantity = normalize(as_decimal(value))
+    fill_price_exact = NormalizedDecimal()
+    fill_quantity_exact = NormalizedDecimal()
 
     @property
     def absolute_fill_quantity_exact(self) -> Decimal:
@@ -152,13 +140,7 @@ class OrderEvent:
     def absolute_fill_quantity(self) -> float:
         return float(self.absolute_fill_quantity_exact)
 
-    @property
-    def quantity_exact(self) -> Decimal:
-        return self._quantity
-
-    @quantity_exact.setter
-    def quantity_exact(self, value: Decimal | float | int) -> None:
-        self._quantity = normalize(as_decimal(value))
+    quantity_exact = NormalizedDecimal()
 
     @property
     def stop_price_exact(self) -> Decimal | None:
