@@ -91,17 +91,18 @@ class HistoryProvider:
             config, security, start_local, end_local, engine.feed_context, lambda: RESOLUTION_SPAN[config.resolution],
             emit_events=False,
         )
-        bars = [item for item in subscription if isinstance(item, (TradeBar, QuoteBar)) and start_local < item.end_time <= end_local]
+        bars: list[BaseData] = [item for item in subscription
+                                if isinstance(item, (TradeBar, QuoteBar)) and start_local < item.end_time <= end_local]
         self.data_points += len(bars)
         return bars
 
     def bars(self, symbol: Any, periods: int | None, resolution: Resolution | None, start: datetime | None = None,
-             end: datetime | None = None, data_type: type | None = None) -> dict[type, list[BaseData]]:
+             end: datetime | None = None, data_type: type | None = None) -> dict[type, list[Any]]:
         """Bars by data type; ``periods`` counts bars back from the current time, else ``start``..``end`` (local)."""
         engine = self.engine
         algorithm = engine.algorithm
         now_local = algorithm.time
-        result: dict[type, list[BaseData]] = {}
+        result: dict[type, list[Any]] = {}
         for config in self.configs_for(symbol, resolution, data_type):
             hours = (algorithm.securities[symbol].exchange.hours if symbol in algorithm.securities
                      else engine.market_hours.get_exchange_hours(symbol.security_type, symbol.id.market, symbol.id.symbol))
@@ -126,7 +127,7 @@ _TRADE_COLUMNS = ("open", "high", "low", "close", "volume")
 _QUOTE_COLUMNS = ("askopen", "askhigh", "asklow", "askclose", "asksize", "bidopen", "bidhigh", "bidlow", "bidclose", "bidsize")
 
 
-def bars_to_frame(per_symbol: dict[Any, dict[type, list[BaseData]]]) -> pd.DataFrame:
+def bars_to_frame(per_symbol: dict[Any, dict[type, list[Any]]]) -> pd.DataFrame:
     """LEAN's history DataFrame: (symbol, time) MultiIndex, time = bar end, lower-case columns."""
     frames = []
     for symbol, by_type in per_symbol.items():

@@ -1,7 +1,7 @@
 """``algorithm.universe_manager``: the algorithm's universes by symbol, with changes queued to the data feed."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any
 
@@ -14,23 +14,28 @@ class UniverseChange(Enum):
     REMOVE = "remove"
 
 
-class UniverseManager(dict):  # type: ignore[type-arg]
-    """Symbol → universe. Additions and updates take effect at the end of the time step (``process_changes``)."""
+class UniverseManager(Mapping[Any, Universe]):
+    """Symbol → universe. Additions and updates take effect at the end of the time step (``process_changes``).
+
+    Iterating yields ``KeyValuePair(symbol, universe)`` as LEAN's Python API does; ``keys``/``values``/``items``
+    behave as for a dict.
+    """
 
     def __init__(self, on_change: Callable[[UniverseChange, Universe], None] | None = None) -> None:
-        super().__init__()
+        self._universes: dict[Any, Universe] = {}
         self._pending: list[tuple[UniverseChange, Universe]] = []
         self.on_change = on_change
 
     def add(self, symbol: Any, universe: Universe) -> bool:
-        if symbol in self:
+        if symbol in self._universes:
             return False
-        dict.__setitem__(self, symbol, universe)
+        self._universes[symbol] = universe
         self._pending.append((UniverseChange.ADD, universe))
         return True
 
     def update(self, symbol: Any, universe: Universe, change: UniverseChange) -> None:
-        if symbol in self and not any(u is universe for _, u in self._pending):
+        """Queue a change of an existing universe (its members changed), unless one is already queued."""
+        if symbol in self._universes and not any(u is universe for _, u in self._pending):
             self._pending.append((change, universe))
 
     def process_changes(self) -> None:
@@ -40,7 +45,7 @@ class UniverseManager(dict):  # type: ignore[type-arg]
                 self.on_change(change, universe)
 
     def remove(self, symbol: Any) -> bool:
-        universe = self.pop(symbol, None)
+        universe = self._universes.pop(symbol, None)
         if universe is None:
             return False
         universe.dispose()
@@ -49,7 +54,7 @@ class UniverseManager(dict):  # type: ignore[type-arg]
         return True
 
     def __setitem__(self, symbol: Any, universe: Universe) -> None:
-        existing = self.get(symbol)
+        existing = self._universes.get(symbol)
         if existing is not None and existing is not universe:
             raise ValueError(f"Unable to overwrite existing universe: {symbol}")
         if existing is None:
@@ -57,31 +62,49 @@ class UniverseManager(dict):  # type: ignore[type-arg]
 
     def __getitem__(self, symbol: Any) -> Universe:
         try:
-            return dict.__getitem__(self, symbol)  # type: ignore[no-any-return]
+            return self._universes[symbol]
         except KeyError:
             raise KeyError(f"This universe symbol ({symbol}) was not found in your universe list") from None
 
+    def __len__(self) -> int:
+        return len(self._universes)
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self._universes
+
+    def __iter__(self) -> Iterator[Any]:
+        from lean_local.market_data import KeyValuePair
+
+        return (KeyValuePair(k, v) for k, v in list(self._universes.items()))
+
+    def keys(self) -> Any:
+        return self._universes.keys()
+
+    def values(self) -> Any:
+        return self._universes.values()
+
+    def items(self) -> Any:
+        return self._universes.items()
+
+    def get(self, symbol: Any, default: Any = None) -> Any:
+        return self._universes.get(symbol, default)
+
     def contains_key(self, symbol: Any) -> bool:
-        return symbol in self
+        return symbol in self._universes
 
     def try_get_value(self, symbol: Any) -> tuple[bool, Universe | None]:
-        universe = self.get(symbol)
+        universe = self._universes.get(symbol)
         return universe is not None, universe
 
     @property
     def active_securities(self) -> dict[Any, Any]:
         """Every security some universe currently holds as a member."""
         active: dict[Any, Any] = {}
-        for universe in self.values():
+        for universe in self._universes.values():
             for symbol, member in universe.securities.items():
                 active.setdefault(symbol, member.security)
         return active
 
-    def __iter__(self) -> Iterator[Any]:
-        from lean_local.market_data import KeyValuePair
-
-        return (KeyValuePair(k, v) for k, v in dict.items(self))
-
     @property
     def count(self) -> int:
-        return len(self)
+        return len(self._universes)

@@ -37,6 +37,18 @@ class UniverseSettings:
     ``UniverseSettings(other)`` copies another instance, as LEAN's copy constructor does.
     """
 
+    resolution: Resolution
+    leverage: float
+    fill_forward: bool
+    extended_market_hours: bool
+    minimum_time_in_universe: timedelta
+    data_normalization_mode: DataNormalizationMode
+    data_mapping_mode: Any
+    contract_depth_offset: int
+    subscription_data_types: list[Any] | None
+    asynchronous: bool | None
+    schedule: Schedule
+
     def __init__(
         self,
         resolution: Any = Resolution.MINUTE,
@@ -72,7 +84,7 @@ class UniverseSettings:
         self.data_normalization_mode = DataNormalizationMode(data_normalization_mode)
         self.data_mapping_mode = data_mapping_mode if data_mapping_mode is not None else DataMappingMode.OPEN_INTEREST
         self.contract_depth_offset = int(contract_depth_offset)
-        self.subscription_data_types: list[Any] | None = None
+        self.subscription_data_types = None
         self.asynchronous = asynchronous
         self.schedule = Schedule()
         if selection_date_rule is not None:

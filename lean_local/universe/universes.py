@@ -380,7 +380,7 @@ class FundamentalUniverseFactory(FuncUniverse):
 
     row_type: type[CoarseFundamental] = Fundamental
 
-    def __init__(self, market: str = Market.USA, universe_settings: UniverseSettings | None = None,
+    def __init__(self, market: Any = Market.USA, universe_settings: UniverseSettings | None = None,
                  selector: Callable[[list[Any]], Any] | None = None) -> None:
         if callable(market) and selector is None:
             market, selector = Market.USA, market  # FundamentalUniverse.usa(selector) style
