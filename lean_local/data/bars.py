@@ -17,7 +17,7 @@ import os
 import threading
 import zipfile
 from collections import OrderedDict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -46,8 +46,21 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 # ----- arrays ---------------------------------------------------------------------------------------------------
+class _Columns:
+    """Row count and memory of a file's column arrays (every column has one entry per row, ``time`` first)."""
+
+    time: I64
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(column.nbytes) for column in vars(self).values())
+
+
 @dataclass(frozen=True, eq=False)
-class TradeBarArrays:
+class TradeBarArrays(_Columns):
     """Trade bars of one file: ``time`` is the bar START (naive exchange-local ns); prices raw ints."""
 
     time: I64
@@ -57,16 +70,9 @@ class TradeBarArrays:
     close: I64
     volume: I64
 
-    def __len__(self) -> int:
-        return int(self.time.shape[0])
-
-    @property
-    def nbytes(self) -> int:
-        return sum(int(getattr(self, f.name).nbytes) for f in fields(self))
-
 
 @dataclass(frozen=True, eq=False)
-class QuoteBarArrays:
+class QuoteBarArrays(_Columns):
     """Quote bars of one file; ``has_bid``/``has_ask`` say whether LEAN would build that side at all."""
 
     time: I64
@@ -83,27 +89,14 @@ class QuoteBarArrays:
     has_bid: BOOL
     has_ask: BOOL
 
-    def __len__(self) -> int:
-        return int(self.time.shape[0])
-
-    @property
-    def nbytes(self) -> int:
-        return sum(int(getattr(self, f.name).nbytes) for f in fields(self))
-
 
 @dataclass(frozen=True, eq=False)
-class OpenInterestArrays:
+class OpenInterestArrays(_Columns):
     """Open interest rows (``ms,open_interest`` for minute files): time and value."""
 
     time: I64
     value: I64
 
-    def __len__(self) -> int:
-        return int(self.time.shape[0])
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.time.nbytes + self.value.nbytes)
 
 
 # ----- price helpers ----------------------------------------------------------------------------------------------
