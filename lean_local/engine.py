@@ -270,7 +270,9 @@ class Engine:
         properties = self.symbol_properties.get(symbol.id.market, symbol.id.symbol, symbol.security_type)
         algorithm = self.algorithm
         exchange = SecurityExchange(entry.exchange_hours, lambda: from_utc(algorithm.utc_time, entry.exchange_hours.time_zone))
-        security = Security(symbol, exchange, properties, properties.quote_currency)
+        # quote_currency is the cash-book entry of the quote currency, as LEAN's Security.QuoteCurrency (a Cash)
+        quote_currency = algorithm.portfolio.cash_book[properties.quote_currency]
+        security = Security(symbol, exchange, properties, quote_currency)
         security.data_time_zone = entry.data_time_zone  # type: ignore[attr-defined]
         return security
 

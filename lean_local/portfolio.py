@@ -76,6 +76,15 @@ class CashBook:
         return 1.0
 
     @property
+    def symbol(self) -> str:
+        """The currency code, as on LEAN's ``Cash`` (``security.quote_currency.symbol``)."""
+        return self.account_currency
+
+    @property
+    def currency_symbol(self) -> str:
+        return "$" if self.account_currency == "USD" else self.account_currency
+
+    @property
     def value_in_account_currency(self) -> float:
         return float(self.amount)
 

@@ -168,7 +168,7 @@ class Security:
         symbol: "Symbol",
         exchange: SecurityExchange,
         symbol_properties: "SymbolProperties",
-        quote_currency: str = "USD",
+        quote_currency: Any = "USD",
     ) -> None:
         from lean_local.securities.holding import SecurityHolding
 

@@ -13,3 +13,24 @@ def test_interfaces_and_helpers_are_importable() -> None:
     assert issubclass(module.TradeBarConsolidator, module.IDataConsolidator)
     assert issubclass(module.TradeBar, module.IBaseData)
     assert module.Extensions.to_time_span(module.Resolution.HOUR) == timedelta(hours=1)
+
+
+def test_quote_currency_is_the_cash_book_entry(tmp_path, lean_data) -> None:  # type: ignore[no-untyped-def]
+    import textwrap
+
+    from lean_local.runner import run_backtest
+
+    path = tmp_path / "main.py"
+    path.write_text(textwrap.dedent("""
+        from AlgorithmImports import *
+
+        class Quote(QCAlgorithm):
+            def initialize(self):
+                self.set_start_date(2013, 10, 7)
+                self.set_end_date(2013, 10, 7)
+                cash = self.add_equity("SPY", Resolution.DAILY).quote_currency
+                self.seen = (cash.symbol, cash.conversion_rate, cash.currency_symbol)
+    """))
+    result = run_backtest(path, data_folder=lean_data, write_output=False)
+    assert result.status == "Completed", result.runtime_error
+    assert result.engine.algorithm.seen == ("USD", 1.0, "$")
