@@ -9,6 +9,7 @@ engine loop consumes. Everything follows LEAN's ``SubscriptionDataReader``, ``Fi
 from __future__ import annotations
 
 import heapq
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -157,7 +158,7 @@ class EquitySubscription:
             split = factor_file.split_on_next_trading_day(day)
             if split is not None:
                 state.pending_split = split
-                events.append(Split(symbol, _midnight(day), state.last_raw_price, split[0], SplitType.WARNING))
+                events.append(Split(symbol, _midnight(day), state.last_raw_price(), split[0], SplitType.WARNING))
             # dividends
             if state.pending_dividend is not None:
                 ratio, reference = state.pending_dividend
@@ -177,10 +178,10 @@ class EquitySubscription:
             delisting_date = self.map_file.delisting_date
             if not state.delisting_warned and day >= delisting_date:
                 state.delisting_warned = True
-                events.append(Delisting(symbol, _midnight(delisting_date), state.last_price, DelistingType.WARNING))
+                events.append(Delisting(symbol, _midnight(delisting_date), state.last_price(), DelistingType.WARNING))
             if not state.delisted and day > delisting_date:
                 state.delisted = True
-                events.append(Delisting(symbol, _midnight(delisting_date) + ONE_DAY, state.last_price, DelistingType.DELISTED))
+                events.append(Delisting(symbol, _midnight(delisting_date) + ONE_DAY, state.last_price(), DelistingType.DELISTED))
         return events
 
     # --- raw bars ---------------------------------------------------------------------------------------
@@ -206,46 +207,46 @@ class EquitySubscription:
             if arrays is None and ticker.lower() not in state.file_cache:
                 arrays = load_daily_or_hour(self.context.folder, ticker.lower(), resolution)
                 state.file_cache[ticker.lower()] = arrays
-                state.day_index = None
             if arrays is None:
                 return
-            if state.day_index is None or state.day_index[0] is not arrays:
-                day_starts = (arrays.time // 86_400_000_000_000).astype(np.int64)
-                state.day_index = (arrays, day_starts)
-            day_starts = state.day_index[1]
-            key = (day - _EPOCH.date()).days
-            lo = int(np.searchsorted(day_starts, key, side="left"))
-            hi = int(np.searchsorted(day_starts, key, side="right"))
-            indices = range(lo, hi)
+            columns = _columns_of(arrays)
+            day_range = columns.day_ranges.get((day - _EPOCH.date()).days)
+            if day_range is None:
+                return
+            indices = range(*day_range)
         else:
             tick_type = TickType.QUOTE if config.type is QuoteBar else TickType.TRADE
             arrays = load_minute_day(self.context.folder, ticker.lower(), day, tick_type, resolution)
             if arrays is None:
                 return
+            columns = _columns_of(arrays)
             indices = range(len(arrays))
         scale = self._price_scale(day, state)
-        times = arrays.time
+        starts = columns.starts
         if isinstance(arrays, TradeBarArrays):
-            opens, highs, lows, closes, volumes = arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume
+            opens, highs, lows, closes, volumes = columns.values
+            scale_volume = scale.scale_volume
+            from_raw = TradeBar.from_raw
             for i in indices:
-                start = _EPOCH + timedelta(microseconds=int(times[i]) // 1000)
-                raw = (int(opens[i]), int(highs[i]), int(lows[i]), int(closes[i]))
-                volume = scale.scale_volume(int(volumes[i]))
-                bar = TradeBar.from_raw(symbol, start, start + period, raw, volume, scale)
-                state.last_raw_price = Decimal(raw[3]).scaleb(-4)
+                start = starts[i]
+                close = closes[i]
+                bar = from_raw(symbol, start, start + period, (opens[i], highs[i], lows[i], close), scale_volume(volumes[i]), scale)
+                state.last_raw_close = close
                 yield bar
         else:
-            q: QuoteBarArrays = arrays
+            (bid_open, bid_high, bid_low, bid_close, bid_size, ask_open, ask_high, ask_low, ask_close, ask_size,
+             has_bid, has_ask) = columns.values
+            bar_from_raw = Bar.from_raw
             for i in indices:
-                start = _EPOCH + timedelta(microseconds=int(times[i]) // 1000)
+                start = starts[i]
                 bid = ask = None
-                if q.has_bid[i]:
-                    bid = Bar.from_raw((int(q.bid_open[i]), int(q.bid_high[i]), int(q.bid_low[i]), int(q.bid_close[i])), scale)
-                if q.has_ask[i]:
-                    ask = Bar.from_raw((int(q.ask_open[i]), int(q.ask_high[i]), int(q.ask_low[i]), int(q.ask_close[i])), scale)
-                bid_size = float(scale.scale_volume(int(q.bid_size[i]))) if bid is not None else 0.0
-                ask_size = float(scale.scale_volume(int(q.ask_size[i]))) if ask is not None else 0.0
-                yield QuoteBar.create(symbol, start, start + period, bid, bid_size, ask, ask_size)
+                if has_bid[i]:
+                    bid = bar_from_raw((bid_open[i], bid_high[i], bid_low[i], bid_close[i]), scale)
+                if has_ask[i]:
+                    ask = bar_from_raw((ask_open[i], ask_high[i], ask_low[i], ask_close[i]), scale)
+                bid_volume = float(scale.scale_volume(bid_size[i])) if bid is not None else 0.0
+                ask_volume = float(scale.scale_volume(ask_size[i])) if ask is not None else 0.0
+                yield QuoteBar.create(symbol, start, start + period, bid, bid_volume, ask, ask_volume)
 
     def _read(self) -> Iterator[BaseData]:
         """LEAN's reader + corporate-event merge: events of a date come before that date's bars."""
@@ -276,7 +277,7 @@ class EquitySubscription:
                 if bar.time > self.end_local:
                     return
                 previous_end = bar.end_time
-                state.last_price = bar.exact_value
+                state.note_last_bar(bar)
                 yield bar
 
     # --- fill forward + market hours filter ----------------------------------------------------------
@@ -456,8 +457,7 @@ class EquitySubscription:
 
 @dataclass
 class _ReaderState:
-    last_raw_price: Decimal = Decimal(0)
-    last_price: Decimal = Decimal(0)
+    last_raw_close: int | None = None
     pending_split: tuple[Decimal, Decimal] | None = None
     pending_dividend: tuple[Decimal, Decimal] | None = None
     sum_of_dividends: Decimal = Decimal(0)
@@ -466,7 +466,94 @@ class _ReaderState:
     delisted: bool = False
     scale_day_factor: tuple[Decimal, PriceScale] | None = None
     file_cache: dict[str, TradeBarArrays | None] = field(default_factory=dict)
-    day_index: tuple[Any, Any] | None = None
+    # the last bar read, kept so that its exact value is computed only when a delisting needs it: (raw close,
+    # price scale) per file-built side of the bar, else the exact value itself
+    _last_bar: tuple[Any, ...] | Decimal = Decimal(0)
+
+    def last_raw_price(self) -> Decimal:
+        """The last file bar's unadjusted close (raw deci-cents x 0.0001), the split warning's reference price."""
+        if self.last_raw_close is None:
+            return Decimal(0)
+        return Decimal(self.last_raw_close).scaleb(-4)
+
+    def note_last_bar(self, bar: BaseData) -> None:
+        """Remember ``bar`` for :meth:`last_price`. Bars can be split-adjusted in place later (security cache), so
+        what ``exact_value`` reads now is captured: the raw close and price scale of each file-built side."""
+        kind = type(bar)
+        if kind is TradeBar:
+            captured = _raw_close(bar)
+            if captured is not None:
+                self._last_bar = captured
+                return
+        elif kind is QuoteBar:
+            bid, ask = bar.bid, bar.ask  # type: ignore[attr-defined]
+            bid_close = _raw_close(bid) if type(bid) is Bar else None
+            ask_close = _raw_close(ask) if type(ask) is Bar else None
+            if bid_close is not None and ask_close is not None:
+                self._last_bar = bid_close + ask_close
+                return
+            if bid_close is not None and ask is None:
+                self._last_bar = bid_close
+                return
+            if ask_close is not None and bid is None:
+                self._last_bar = ask_close
+                return
+        self._last_bar = bar.exact_value
+
+    def last_price(self) -> Decimal:
+        """The last bar's exact value (``bar.exact_value`` when it was read): the delisting price."""
+        last = self._last_bar
+        if isinstance(last, Decimal):
+            return last
+        if len(last) == 2:
+            return last[1].exact(last[0])
+        # a quote bar with both sides: QuoteBar._exact_mid("close")
+        return (last[1].exact(last[0]) + last[3].exact(last[2])) / 2
+
+
+def _raw_close(bar: Any) -> tuple[int, PriceScale] | None:
+    """(raw close, scale) of a bar built from file integers (its ``exact_close`` is ``scale.exact(raw close)``)."""
+    raw = bar._raw
+    scale = bar._scale
+    if raw is None or scale is None:
+        return None
+    return (raw[3], scale)
+
+
+class _FileColumns:
+    """A bar file's columns as Python lists (bar starts as datetimes) and, for daily/hour files, each day's row
+    range: built once per parsed file so that reading a day costs no numpy scalar conversions or searches."""
+
+    __slots__ = ("starts", "values", "day_ranges", "__weakref__")
+
+    def __init__(self, arrays: TradeBarArrays | QuoteBarArrays) -> None:
+        times = arrays.time
+        self.starts: list[datetime] = (times // 1000).astype("datetime64[us]").tolist()
+        if isinstance(arrays, TradeBarArrays):
+            columns: tuple[Any, ...] = (arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume)
+        else:
+            columns = (arrays.bid_open, arrays.bid_high, arrays.bid_low, arrays.bid_close, arrays.bid_size,
+                       arrays.ask_open, arrays.ask_high, arrays.ask_low, arrays.ask_close, arrays.ask_size,
+                       arrays.has_bid, arrays.has_ask)
+        self.values: tuple[list[Any], ...] = tuple(column.tolist() for column in columns)
+        self.day_ranges: dict[int, tuple[int, int]] = {}
+        if len(times):
+            # each day's rows as np.searchsorted finds them (left and right) in the file's day numbers
+            days = (times // 86_400_000_000_000).astype(np.int64)
+            keys = np.unique(days)
+            lows = np.searchsorted(days, keys, side="left")
+            highs = np.searchsorted(days, keys, side="right")
+            self.day_ranges = {int(k): (int(lo), int(hi)) for k, lo, hi in zip(keys, lows, highs)}
+
+
+_COLUMNS: "weakref.WeakKeyDictionary[Any, _FileColumns]" = weakref.WeakKeyDictionary()
+
+
+def _columns_of(arrays: TradeBarArrays | QuoteBarArrays) -> _FileColumns:
+    columns = _COLUMNS.get(arrays)
+    if columns is None:
+        columns = _COLUMNS[arrays] = _FileColumns(arrays)
+    return columns
 
 
 _RAW = PriceScale(None)
@@ -631,5 +718,10 @@ def _empty_collection(feed: Any, frontier: datetime) -> BaseDataCollection:
 
 
 def _sort_key(subscription: EquitySubscription) -> tuple[int, int, str]:
-    config = subscription.config
-    return (int(config.symbol.security_type), int(config.tick_type), str(config.symbol.id))
+    """Packet order within a slice: security type, tick type, symbol id (computed once per subscription)."""
+    key: tuple[int, int, str] | None = getattr(subscription, "_synchronizer_sort_key", None)
+    if key is None:
+        config = subscription.config
+        key = (int(config.symbol.security_type), int(config.tick_type), str(config.symbol.id))
+        subscription._synchronizer_sort_key = key  # type: ignore[attr-defined]
+    return key
