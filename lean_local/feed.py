@@ -302,7 +302,7 @@ class EquitySubscription:
                         previous = ff
                 yield item
                 continue
-            if fill_forward and previous is not None:
+            if fill_forward and previous is not None and _may_fill_forward(previous, item, self._ff_resolution(), data_resolution):
                 for ff in self._fill_forward_between(previous, item, data_resolution, extended):
                     if previous.end_time >= end_local:
                         return
@@ -561,6 +561,18 @@ _RAW = PriceScale(None)
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
+
+
+def _may_fill_forward(previous: BaseData, following: BaseData, ff_resolution: timedelta, data_resolution: timedelta) -> bool:
+    """False when ``_next_fill_forward(previous, following)`` certainly finds nothing: both starts on one local date
+    at 04:00 or later (so ``LocalClock`` converts them with the same UTC offset) and no more than a resolution
+    apart -- the first test ``_next_fill_forward`` makes. Consecutive intraday bars are the common case."""
+    previous_time = previous.time
+    following_time = following.time
+    if previous_time.hour < 4 or following_time.hour < 4 or previous_time.date() != following_time.date():
+        return True
+    delta = following_time - previous_time
+    return delta > ff_resolution or delta > data_resolution
 
 
 def _round_down(moment: datetime, interval: timedelta) -> datetime:

@@ -108,7 +108,7 @@ def _is_continuous(prev_end: timedelta | None, next_start: timedelta | None, pre
 class LocalMarketHours:
     """The segments of one day (closed segments dropped, as LEAN does)."""
 
-    __slots__ = ("weekday", "segments", "is_closed_all_day", "is_open_all_day", "market_duration")
+    __slots__ = ("weekday", "segments", "is_closed_all_day", "is_open_all_day", "market_duration", "_open_between")
 
     def __init__(self, weekday: int, segments: Iterable[MarketHoursSegment]) -> None:
         self.weekday = weekday  # date.weekday(): Monday = 0
@@ -125,6 +125,8 @@ class LocalMarketHours:
         self.market_duration = sum(
             (s.end - s.start for s in self.segments if s.state == MarketHoursState.MARKET), ZERO
         )
+        # is_open_between answers by (start, end, extended) time of day: bars repeat the same few hundred intervals
+        self._open_between: dict[tuple[time, time, bool], bool] = {}
 
     def __repr__(self) -> str:
         segs = ", ".join(f"{s.state.name}:{s.start}-{s.end}" for s in self.segments)
@@ -149,6 +151,14 @@ class LocalMarketHours:
             if (extended or s.state == MarketHoursState.MARKET) and s.overlaps(start, end):
                 return True
         return False
+
+    def is_open_between_times(self, start: time, end: time, extended: bool) -> bool:
+        """``is_open_between`` for times of day (memoised)."""
+        key = (start, end, extended)
+        found = self._open_between.get(key)
+        if found is None:
+            found = self._open_between[key] = self.is_open_between(_time_of_day(start), _time_of_day(end), extended)
+        return found
 
     def get_market_open(
         self, t: timedelta, extended: bool, previous_day_last_segment_end: timedelta | None = None
@@ -247,6 +257,10 @@ def _split(t: datetime) -> tuple[date, timedelta]:
     return t.date(), timedelta(hours=t.hour, minutes=t.minute, seconds=t.second, microseconds=t.microsecond)
 
 
+def _time_of_day(t: time) -> timedelta:
+    return timedelta(hours=t.hour, minutes=t.minute, seconds=t.second, microseconds=t.microsecond)
+
+
 def _at(day: date, tod: timedelta) -> datetime:
     return datetime.combine(day, time()) + tod
 
@@ -340,6 +354,9 @@ class ExchangeHours:
         """Open at any moment of ``[start, end)`` (``IsOpen(start, end, extended)``), across days."""
         if start == end:
             return self.is_open_at(start, extended)
+        day = start.date()
+        if end.date() == day:  # within one day (every intraday bar): one lookup of that day's hours
+            return self.market_hours_for(day).is_open_between_times(start.time(), end.time(), extended)
         cur = start
         day_end = datetime.combine(cur.date(), time()) + ONE_DAY - _TICK
         stop = min(end, day_end)
