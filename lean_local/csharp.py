@@ -58,6 +58,9 @@ def to_decimal(value: float | int | str | Decimal) -> Decimal:
         raise OverflowError(f"cannot convert {value!r} to decimal")
     if value == 0:
         return ZERO
+    if isinstance(value, float) and -1e15 < value < 1e15 and value.is_integer():
+        # fewer than 16 digits: the 15-digit conversion keeps the integer exactly, scale 0 (volumes, quantities)
+        return Decimal(int(value))
     return _decimal_from_double(value)
 
 
