@@ -10,9 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from lean_local.csharp import ZERO
+from lean_local.csharp import ZERO, to_decimal
 from lean_local.enums import DataNormalizationMode, MarketDataType, Resolution, SecurityType
-from lean_local.market_data import BaseData, QuoteBar, Tick, TradeBar
+from lean_local.market_data import BaseData, PriceScale, QuoteBar, Tick, TradeBar
 
 if TYPE_CHECKING:
     from lean_local.data.market_hours import ExchangeHours
@@ -22,32 +22,97 @@ if TYPE_CHECKING:
 
 
 class SecurityCache:
-    """Last known prices of a security, exact decimals, updated by non-fill-forward data only."""
+    """Last known prices of a security, exact decimals, updated by non-fill-forward data only.
+
+    The open, high, low and volume of a file-built trade bar are kept as the bar's raw integers and price scale
+    (and volume float) and turned into decimals only when read: most are never read, and every bar of a backtest
+    passes through here. The values are exactly those the bar's ``exact_*`` properties return at update time.
+    """
 
     __slots__ = (
-        "price", "open", "high", "low", "close", "bid_price", "ask_price", "bid_size", "ask_size",
-        "volume", "open_interest", "_last_data", "_data_by_type", "_last_quote_bar_update",
-        "_last_ohlc_update", "_default_data_type",
+        "price", "_open", "_high", "_low", "close", "bid_price", "ask_price", "bid_size", "ask_size",
+        "_volume", "open_interest", "_last_data", "_data_by_type", "_last_quote_bar_update",
+        "_last_ohlc_update", "_default_data_type", "_pending_ohl", "_pending_volume",
     )
 
     def __init__(self, default_data_type: type = TradeBar) -> None:
         self.price = ZERO
-        self.open = ZERO
-        self.high = ZERO
-        self.low = ZERO
+        self._open = ZERO
+        self._high = ZERO
+        self._low = ZERO
         self.close = ZERO
         self.bid_price = ZERO
         self.ask_price = ZERO
         self.bid_size = ZERO
         self.ask_size = ZERO
-        self.volume = ZERO
+        self._volume = ZERO
         self.open_interest = 0
         self._last_data: BaseData | None = None
         self._data_by_type: dict[type, list[BaseData]] = {}
         self._last_quote_bar_update: datetime | None = None
         self._last_ohlc_update: datetime | None = None
         self._default_data_type = default_data_type
+        # (raw OHLC, price scale, set open?, set high?, set low?) of the last trade bar, not yet converted
+        self._pending_ohl: tuple[tuple[int, int, int, int], PriceScale, bool, bool, bool] | None = None
+        self._pending_volume: float | None = None
 
+    # --- lazily converted fields ------------------------------------------------------------------
+    def _convert_ohl(self) -> None:
+        pending = self._pending_ohl
+        if pending is not None:
+            self._pending_ohl = None
+            raw, scale, set_open, set_high, set_low = pending
+            if set_open:
+                self._open = scale.exact(raw[0])
+            if set_high:
+                self._high = scale.exact(raw[1])
+            if set_low:
+                self._low = scale.exact(raw[2])
+
+    @property
+    def open(self) -> Decimal:
+        self._convert_ohl()
+        return self._open
+
+    @open.setter
+    def open(self, value: Decimal) -> None:
+        self._convert_ohl()
+        self._open = value
+
+    @property
+    def high(self) -> Decimal:
+        self._convert_ohl()
+        return self._high
+
+    @high.setter
+    def high(self, value: Decimal) -> None:
+        self._convert_ohl()
+        self._high = value
+
+    @property
+    def low(self) -> Decimal:
+        self._convert_ohl()
+        return self._low
+
+    @low.setter
+    def low(self, value: Decimal) -> None:
+        self._convert_ohl()
+        self._low = value
+
+    @property
+    def volume(self) -> Decimal:
+        pending = self._pending_volume
+        if pending is not None:
+            self._pending_volume = None
+            self._volume = to_decimal(pending)
+        return self._volume
+
+    @volume.setter
+    def volume(self, value: Decimal) -> None:
+        self._pending_volume = None
+        self._volume = value
+
+    # --- updates ----------------------------------------------------------------------------------
     def add_data_list(self, data: list[BaseData], data_type: type, contains_fill_forward: bool = True) -> None:
         if contains_fill_forward:
             real = [point for point in data if not point.is_fill_forward]
@@ -82,19 +147,31 @@ class SecurityCache:
         if isinstance(data, (TradeBar, QuoteBar)):
             if is_default and (self._last_quote_bar_update != data.end_time or self._last_ohlc_update != data.end_time):
                 self._last_ohlc_update = data.end_time
-                if data.open != 0:
-                    self.open = data.exact_open
-                if data.high != 0:
-                    self.high = data.exact_high
-                if data.low != 0:
-                    self.low = data.exact_low
+                raw = data._raw if type(data) is TradeBar else None  # type: ignore[union-attr]
+                scale = data._scale if raw is not None else None  # type: ignore[union-attr]
+                if scale is not None:
+                    # a file-built trade bar: exact_open/high/low are scale.exact(raw[i]), converted when read
+                    set_open, set_high, set_low = data.open != 0, data.high != 0, data.low != 0
+                    if not (set_open and set_high and set_low):
+                        self._convert_ohl()  # a field this bar leaves alone keeps the previous bar's value
+                    self._pending_ohl = (raw, scale, set_open, set_high, set_low)  # type: ignore[assignment]
+                else:
+                    if data.open != 0:
+                        self.open = data.exact_open
+                    if data.high != 0:
+                        self.high = data.exact_high
+                    if data.low != 0:
+                        self.low = data.exact_low
                 if data.close != 0:
                     close = data.exact_close
                     self.price = close
                     self.close = close
             if isinstance(data, TradeBar):
                 if data.volume != 0:
-                    self.volume = data.exact_volume
+                    if type(data) is TradeBar:
+                        self._pending_volume = data.volume  # exact_volume is to_decimal(volume)
+                    else:
+                        self.volume = data.exact_volume
             else:
                 self._last_quote_bar_update = data.end_time
                 if data.ask is not None and data.ask.close != 0:
