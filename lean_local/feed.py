@@ -48,11 +48,11 @@ _EPOCH = datetime(1970, 1, 1)
 
 
 class LocalClock:
-    """Fast naive-local → naive-UTC conversion for one time zone, cached per date."""
+    """Fast naive-local → naive-UTC conversion for one time zone, cached per date (shared by all clocks of the zone)."""
 
     def __init__(self, tz_name: str) -> None:
         self.tz_name = tz_name
-        self._offsets: dict[date, timedelta] = {}
+        self._offsets: dict[date, timedelta] = _NOON_OFFSETS.setdefault(tz_name, {})
 
     def to_utc(self, local: datetime) -> datetime:
         if local.hour < 4:  # DST switches happen between 01:00 and 03:00 local: convert exactly
@@ -77,6 +77,10 @@ class FeedContext:
     map_file_for: Callable[[Any], MapFile]
     factor_file_for: Callable[[Any], FactorFile]
     daily_precise_end_time: bool = True
+
+
+# per time zone: date -> UTC offset at local noon (a pure function of the zone database)
+_NOON_OFFSETS: dict[str, dict[date, timedelta]] = {}
 
 
 def _raw_day_ns(day: date) -> int:
