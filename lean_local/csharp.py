@@ -104,15 +104,29 @@ def _double_parts(value: float) -> tuple[bool, int, int]:
     return negative, mantissa, power
 
 
+# round_decimal's quantize runs in a private copy of DECIMAL_CONTEXT (what ``localcontext(DECIMAL_CONTEXT)`` gave it)
+_ROUND_CONTEXT = DECIMAL_CONTEXT.copy()
+_ROUND_QUANTA = tuple(Decimal(1).scaleb(-places, context=_ROUND_CONTEXT) for places in range(MAX_DECIMAL_SCALE + 1))
+
+
+def _exponent(value: Decimal) -> int:
+    """``value.as_tuple().exponent`` of a finite Decimal, read from its plain string form when it has one."""
+    text = str(value)
+    if "E" in text or not value.is_finite():
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        return exponent
+    dot = text.find(".")
+    return 0 if dot < 0 else dot + 1 - len(text)
+
+
 def round_decimal(value: Decimal, places: int = 0, *, away_from_zero: bool = False) -> Decimal:
     """``Math.Round(decimal, places)``: half-even by default; a value with fewer digits is returned as is."""
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if exponent >= -places:
+    if _exponent(value) >= -places:
         return value
     rounding = ROUND_HALF_UP if away_from_zero else ROUND_HALF_EVEN
-    with localcontext(DECIMAL_CONTEXT):
-        return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    quantum = _ROUND_QUANTA[places] if 0 <= places <= MAX_DECIMAL_SCALE else Decimal(1).scaleb(-places, context=_ROUND_CONTEXT)
+    return value.quantize(quantum, rounding=rounding, context=_ROUND_CONTEXT)
 
 
 def normalize(value: Decimal) -> Decimal:
@@ -213,7 +227,25 @@ def round_to_significant_digits(value: Decimal, digits: int) -> Decimal:
 
 
 def smart_rounding(value: Decimal) -> Decimal:
-    """LEAN's ``SmartRounding``: 4 decimals above 1000, otherwise 7 significant digits, normalised."""
+    """LEAN's ``SmartRounding``: 4 decimals above 1000, otherwise 7 significant digits, normalised.
+
+    The result depends on the numeric value only (the first step normalises), so it is memoised by value: charts
+    sample the same values day after day (sales volumes between fills, a flat equity curve).
+    """
+    if not value.is_finite():
+        return _smart_rounding(value)
+    found = _SMART_ROUNDED.get(value)
+    if found is None:
+        if len(_SMART_ROUNDED) >= 65_536:
+            _SMART_ROUNDED.clear()
+        found = _SMART_ROUNDED[value] = _smart_rounding(value)
+    return found
+
+
+_SMART_ROUNDED: dict[Decimal, Decimal] = {}
+
+
+def _smart_rounding(value: Decimal) -> Decimal:
     value = normalize(value)
     if value > 1000:
         return round_decimal(value, 4)
