@@ -187,6 +187,9 @@ class BacktestResultHandler:
         self._previous_turnover_sample: datetime | None = None
         self.user_charts: "OrderedDict[str, Chart]" = OrderedDict()
         self.runtime_statistics: dict[str, str] = {}
+        self._series: dict[tuple[str, str], Series] = {}  # (chart, series) -> the series in self.charts
+        self._exposure_names: dict[tuple[SecurityType, str], str] = {}
+        self._start_utc: tuple[Any, Any, datetime] | None = None  # (start date, time zone, start in UTC)
 
     # --- setup ------------------------------------------------------------------------------------------------
     def set_algorithm(self, starting_portfolio_value: Decimal) -> None:
@@ -244,7 +247,10 @@ class BacktestResultHandler:
     def _sample(self, chart: str, series: str, index: int, series_type: int, point: tuple[Any, ...], unit: str = "$") -> None:
         if self.engine.algorithm.is_warming_up:
             return
-        self._chart(chart).get(series, unit, index, series_type).add(point, always=(chart == PORTFOLIO_TURNOVER))
+        found = self._series.get((chart, series))
+        if found is None:
+            found = self._series[(chart, series)] = self._chart(chart).get(series, unit, index, series_type)
+        found.add(point, always=(chart == PORTFOLIO_TURNOVER))
 
     def _sample_equity(self, utc: datetime) -> None:
         bar = self._current_equity_bar()
@@ -313,14 +319,19 @@ class BacktestResultHandler:
         for side, values in (("Long", longs), ("Short", shorts)):
             for security_type, value in values.items():
                 ratio = round_decimal(value / current, 4)
-                name = f"{_security_type_name(security_type)} - {side} Ratio"
+                name = self._exposure_names.get((security_type, side))
+                if name is None:
+                    name = self._exposure_names[(security_type, side)] = f"{_security_type_name(security_type)} - {side} Ratio"
                 self._sample(EXPOSURE, name, 0, SERIES_LINE, (utc, smart_rounding(ratio)), "")
 
     def _sample_turnover(self, utc: datetime, current: Decimal) -> None:
         algorithm = self.engine.algorithm
         if current == 0:
             return
-        if to_utc(algorithm.start_date, algorithm.time_zone) == utc:
+        start = self._start_utc
+        if start is None or start[0] != algorithm.start_date or start[1] != algorithm.time_zone:
+            start = self._start_utc = (algorithm.start_date, algorithm.time_zone, to_utc(algorithm.start_date, algorithm.time_zone))
+        if start[2] == utc:
             return
         volume = algorithm.portfolio.total_sale_volume_exact
         if self._previous_turnover_sample == utc:

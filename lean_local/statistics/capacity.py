@@ -361,11 +361,15 @@ class CapacityEstimate:
         self._monitored: list[SymbolCapacity] = []
         self._capacity = ZERO
         self._lowest: SymbolCapacity | None = None
+        self._rounded: tuple[Decimal, Decimal] | None = None  # (estimate, rounded estimate): sampled daily
 
     @property
     def capacity(self) -> Decimal:
         """Current estimate rounded to the nearest 1000 (midpoints away from zero), e.g. ``56123000.00``."""
-        return discretely_round_by(self._capacity, _CAPACITY_QUANTA)
+        rounded = self._rounded
+        if rounded is None or rounded[0] is not self._capacity:
+            rounded = self._rounded = (self._capacity, discretely_round_by(self._capacity, _CAPACITY_QUANTA))
+        return rounded[1]
 
     @property
     def lowest_capacity_asset(self) -> str | None:
