@@ -1,7 +1,8 @@
 """Framework algorithms run end to end on LEAN's sample data.
 
-The tier-2 LEAN cases are compared with LEAN's statistics by the fidelity harness (``tests/fidelity``); these tests
-check behaviour (insight expiry, composite alphas, risk stops, the alpha-results output).
+LEAN's framework regression cases are compared with LEAN's statistics by the fidelity harness (``tests/fidelity``,
+tier 2 and ``more/framework.json``); these tests check behaviour (insight expiry, composite alphas, the
+alpha-results output).
 """
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from framework_testdata import ALGORITHMS, DATA_FOLDER
 
 pytestmark = pytest.mark.needs_data
 
-IGNORED = {"Estimated Strategy Capacity", "Lowest Capacity Asset"}
-
 
 def run(name: str) -> Any:
     from lean_local.runner import run_backtest
@@ -24,28 +23,6 @@ def run(name: str) -> Any:
     result = run_backtest(ALGORITHMS / name, data_folder=DATA_FOLDER, write_output=False)
     assert result.status == "Completed", f"{result.runtime_error}\n{result.stack_trace}"
     return result
-
-
-def _mismatches(result: Any, expected: dict[str, str]) -> dict[str, tuple[str, str | None]]:
-    actual = dict(result.statistics)
-    actual["OrderListHash"] = result.order_list_hash
-    return {k: (v, actual.get(k)) for k, v in expected.items() if k not in IGNORED and actual.get(k) != v}
-
-
-@pytest.mark.parametrize(
-    "name, expected",
-    [
-        # LEAN's TrailingStopRiskFrameworkRegressionAlgorithm and MaximumUnrealizedProfitPercentPerSecurity
-        # FrameworkRegressionAlgorithm (statistics from their C# files at the pinned commit)
-        ("trailing_stop.py", {"Total Orders": "2", "End Equity": "99592.55", "Net Profit": "-0.407%",
-                              "Total Fees": "$2.00", "OrderListHash": "ab2645a4eeb3bbd6b2862df5260d86b4"}),
-        ("max_unrealized_profit.py", {"Total Orders": "2", "End Equity": "100732.58", "Net Profit": "0.733%",
-                                      "Sharpe Ratio": "2.696", "Total Fees": "$2.00",
-                                      "OrderListHash": "e954f20bd08ee776fa710a325715354e"}),
-    ],
-)
-def test_risk_model_regressions(name: str, expected: dict[str, str]) -> None:
-    assert not _mismatches(run(name), expected)
 
 
 def test_an_expired_insight_flattens_its_position() -> None:
