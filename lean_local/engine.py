@@ -39,7 +39,7 @@ from lean_local.enums import (
     SplitType,
     TickType,
 )
-from lean_local.feed import EquitySubscription, FeedContext, Synchronizer, TimeSlice
+from lean_local.feed import EquitySubscription, FeedContext, Synchronizer, TimeSlice, WarmUpSubscription
 from lean_local.market_data import Delisting, Dividend, Slice, Split, SymbolChangedEvent
 from lean_local.object_store import ObjectStore
 from lean_local.orders.transactions import BacktestingTransactionHandler
@@ -177,7 +177,7 @@ class Engine:
         self.schedule = ScheduleManager(_SchedulingContext(self), self.scheduler)
         self.results = BacktestResultHandler(self)
         self.synchronizer: Synchronizer | None = None
-        self._data_feeds: dict[int, EquitySubscription] = {}
+        self._data_feeds: dict[int, EquitySubscription | WarmUpSubscription] = {}
         self._feed_users: dict[int, set[int]] = {}
         self.universes = UniverseCoordinator(self)
         self._benchmark_security: Security | None = None
@@ -399,14 +399,25 @@ class Engine:
         self.subscription_manager.add(config)
         self._apply_subscription_properties(security)
         self._update_fill_forward_resolution()
-        feed = EquitySubscription(
-            config, security, from_utc(start_utc, security.exchange.time_zone), self.algorithm.end_date,
-            self.feed_context, lambda: self._ff_resolution,
-        )
+        feed = self._data_feed_for(config, security, start_utc)
         self._data_feeds[id(config)] = feed
         assert self.synchronizer is not None, "data subscriptions start once the feed runs"
         self.synchronizer.add(feed)
         return True
+
+    def _data_feed_for(self, config: SubscriptionDataConfig, security: Security, start_utc: datetime,
+                       emit_splits_and_dividends: bool = True) -> EquitySubscription | WarmUpSubscription:
+        """The feed of a new subscription; while warming up at another resolution, the warm-up period is read at
+        that resolution (LEAN's file feed splits such a subscription at the algorithm start)."""
+        start_local = from_utc(start_utc, security.exchange.time_zone)
+        warm_up_resolution = self.algorithm.settings.warmup_resolution
+        if self.algorithm.is_warming_up and warm_up_resolution is not None and warm_up_resolution != config.resolution:
+            algorithm_start = from_utc(self._start_utc, security.exchange.time_zone)
+            return WarmUpSubscription(config, security, start_local, algorithm_start, self.algorithm.end_date,
+                                      self.feed_context, lambda: self._ff_resolution, warm_up_resolution,
+                                      emit_splits_and_dividends)
+        return EquitySubscription(config, security, start_local, self.algorithm.end_date, self.feed_context,
+                                  lambda: self._ff_resolution, emit_splits_and_dividends=emit_splits_and_dividends)
 
     def remove_data_subscription(self, config: SubscriptionDataConfig, universe: Any = None) -> bool:
         users = self._feed_users.get(id(config))
@@ -479,8 +490,7 @@ class Engine:
                 break
         assert self.synchronizer is not None
         # LEAN's regression data-point counts show no splits or dividends on the benchmark's internal hour feed
-        subscription = EquitySubscription(config, security, current, self.algorithm.end_date, self.feed_context, lambda: self._ff_resolution,
-                                          emit_splits_and_dividends=False)
+        subscription = self._data_feed_for(config, security, to_utc(current, hours.time_zone), emit_splits_and_dividends=False)
         self.synchronizer.add(subscription)
 
     def _resolve_benchmark(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from lean_local.data.factor_files import FactorFile, compute_distribution
 from lean_local.data.map_files import MapFile
 from lean_local.data.market_hours import ExchangeHours
 from lean_local.data.paths import DataFolder
-from lean_local.enums import DataNormalizationMode, DelistingType, MarketDataType, Resolution, SplitType, TickType
+from lean_local.enums import DataNormalizationMode, DelistingType, MarketDataType, Resolution, SecurityType, SplitType, TickType
 from lean_local.market_data import (
     Bar,
     BaseData,
@@ -457,6 +457,73 @@ class EquitySubscription:
             result.append((start, end - start))
         result.sort(key=lambda interval: interval[0] + interval[1])
         return first + result
+
+
+class WarmUpSubscription:
+    """A subscription whose warm-up period is read at the algorithm's warm-up resolution (LEAN's file feed while
+    warming up with ``set_warm_up(period, resolution)``).
+
+    The warm-up part reads a copy of the config at the warm-up resolution and stops at the algorithm start; the
+    normal part starts one trading day earlier (so its fill-forward has a previous bar) but lets nothing through
+    that ends before the start. Both parts carry the original config, so consolidators and indicators of the
+    subscription receive the warm-up bars. A warm-up resolution with no data for this kind of config (equity quotes
+    at hour or daily) leaves the warm-up period empty.
+    """
+
+    def __init__(
+        self,
+        config: SubscriptionDataConfig,
+        security: "Security",
+        start_local: datetime,
+        algorithm_start_local: datetime,
+        end_local: datetime,
+        context: FeedContext,
+        fill_forward_resolution: Callable[[], timedelta],
+        warm_up_resolution: Resolution,
+        emit_splits_and_dividends: bool = True,
+    ) -> None:
+        self.config = config
+        self.security = security
+        self.clock = LocalClock(security.exchange.hours.time_zone)
+        self.removed = False
+        self.warm_up: EquitySubscription | None = None
+        normal_start = algorithm_start_local
+        if start_local < algorithm_start_local and _has_file_data(config, warm_up_resolution):
+            warm_up_config = replace(config, resolution=warm_up_resolution, consolidators=[])
+            self.warm_up = EquitySubscription(
+                warm_up_config, security, start_local, algorithm_start_local, context,
+                lambda: RESOLUTION_SPAN[warm_up_resolution], emit_splits_and_dividends=emit_splits_and_dividends,
+            )
+            normal_start = max(self._previous_trading_day(algorithm_start_local, context), start_local)
+        self.algorithm_start_local = algorithm_start_local
+        self.normal = EquitySubscription(config, security, normal_start, end_local, context, fill_forward_resolution,
+                                         emit_splits_and_dividends=emit_splits_and_dividends)
+
+    def _previous_trading_day(self, start_local: datetime, context: FeedContext) -> datetime:
+        from lean_local.history import start_time_for_bars
+
+        return start_time_for_bars(self.security.exchange.hours, start_local, ONE_DAY, 1, False,
+                                   context.daily_precise_end_time)
+
+    def __iter__(self) -> Iterator[BaseData]:
+        return self._emit()
+
+    def _emit(self) -> Iterator[BaseData]:
+        pivot = self.algorithm_start_local
+        if self.warm_up is not None:
+            for item in self.warm_up:
+                if item.end_time > pivot:
+                    break
+                yield item
+        for item in self.normal:
+            if item.end_time >= pivot:
+                yield item
+
+
+def _has_file_data(config: SubscriptionDataConfig, resolution: Resolution) -> bool:
+    """LEAN keeps no equity quote bars at hour or daily resolution (``LeanData.IsValidConfiguration``)."""
+    return not (config.security_type == SecurityType.EQUITY and config.type is QuoteBar
+                and resolution in (Resolution.HOUR, Resolution.DAILY))
 
 
 @dataclass
