@@ -32,6 +32,7 @@ from lean_local.indicators.helpers import IndicatorHelpers
 from lean_local.universe.algorithm import UniverseAlgorithm
 from lean_local.universe.settings import UniverseSettings
 from lean_local.market_data import KeyValuePair
+from lean_local.orders.properties import OrderProperties
 from lean_local.orders.requests import OrderResponse, SubmitOrderRequest
 from lean_local.orders.transactions import OrderTicket, SecurityTransactionManager
 from lean_local.portfolio import SecurityPortfolioManager
@@ -149,7 +150,8 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
         self._is_moo_futures_warning_sent = False
         self._liquidate_not_found_warning_sent = False
         self._max_orders = 10_000
-        self.default_order_properties: Any = None
+        #: properties every order placed without its own gets a copy of (LEAN starts with plain OrderProperties)
+        self.default_order_properties: OrderProperties = OrderProperties()
         self._quit_requested = False
 
     # --- time --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from lean_local.enums import OrderResponseErrorCode, OrderStatus, OrderType
+from lean_local.orders.properties import TimeInForce
 
 from orders_testkit import quote_closes, trade_bar
 
@@ -168,6 +169,23 @@ def test_time_in_force_day_and_good_til_date_expire_at_the_close(tmp_path: Path,
         ("2013-10-08 16:00:00", 2, "The order has expired."),
     ]
     assert [o.id for o in algorithm.transactions.get_open_orders()] == [3]
+
+
+def test_default_order_properties_apply_to_orders_placed_without_their_own(tmp_path: Path, lean_data: Path) -> None:
+    # the algorithm starts with plain OrderProperties that can be changed in place; each order gets a copy
+    result = run(tmp_path, lean_data, end="2013, 10, 8", body="""
+        def on_data(self, data):
+            if self.at(10, 0):
+                low = self.securities[self.spy].price * 0.5
+                self.limit_order(self.spy, 10, low)
+                self.default_order_properties.time_in_force = TimeInForce.DAY
+                self.limit_order(self.spy, 10, low)
+                self.default_order_properties.time_in_force = TimeInForce.GOOD_TIL_CANCELED
+    """)
+    algorithm = result.engine.algorithm
+    assert algorithm.transactions.get_order_by_id(1).time_in_force == TimeInForce.GOOD_TIL_CANCELED
+    assert algorithm.transactions.get_order_by_id(2).time_in_force == TimeInForce.DAY
+    assert [o.id for o in algorithm.transactions.get_open_orders()] == [1]
 
 
 def test_market_on_close_submission_buffer_and_fill(tmp_path: Path, lean_data: Path) -> None:
