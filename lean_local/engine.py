@@ -552,7 +552,6 @@ class Engine:
         if post_initialize is not None:
             self._call("PostInitialize", post_initialize)
         self._resolve_benchmark()
-        algorithm._locked = True
 
     def run(self) -> None:
         """Initialize the algorithm and stream every time slice through it."""
@@ -564,7 +563,10 @@ class Engine:
         algorithm._is_warming_up = warmup_start_utc is not None
         algorithm._utc_time = feed_start_utc
         self._start_utc = start_utc
+        # LEAN's PostInitialize applies the securities added in initialize before the algorithm is locked, so
+        # their subscriptions start exactly at the (warm-up) start, not one tick later
         self.universes.end_of_time_step()
+        algorithm._locked = True
         self.synchronizer = Synchronizer(feed_start_utc)
         self.synchronizer.on_delisted = self._on_delisted
         self.synchronizer.on_universe_data = self._on_universe_data

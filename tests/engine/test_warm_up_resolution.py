@@ -58,3 +58,28 @@ def test_minute_equity_quotes_are_absent_during_a_daily_warm_up(tmp_path: Path, 
     assert result.status == "Completed", result.runtime_error
     algorithm = result.engine.algorithm
     assert (algorithm.warm_up_trades, algorithm.warm_up_quotes) == (1, 0)
+
+
+def test_securities_of_initialize_stream_from_the_exact_warm_up_start(tmp_path: Path, lean_data: Path) -> None:
+    """LEAN adds them before the algorithm is locked: the bar ending at the warm-up start is included."""
+    path = tmp_path / "main.py"
+    path.write_text(textwrap.dedent("""
+        from AlgorithmImports import *
+
+        class NineHourWarmUp(QCAlgorithm):
+            def initialize(self):
+                self.set_start_date(2013, 10, 8)
+                self.set_end_date(2013, 10, 8)
+                self.add_equity("SPY", Resolution.HOUR)
+                self.set_warm_up(9, Resolution.HOUR)
+                self.warm_up_ends = []
+
+            def on_data(self, slice):
+                if self.is_warming_up:
+                    self.warm_up_ends.append(slice.bars["SPY"].end_time)
+    """), encoding="utf-8")
+    result = run_backtest(path, data_folder=lean_data, write_output=False)
+    assert result.status == "Completed", result.runtime_error
+    ends = result.engine.algorithm.warm_up_ends
+    assert ends[:3] == [datetime(2013, 10, 4, 14), datetime(2013, 10, 4, 15), datetime(2013, 10, 4, 16)]
+    assert len(ends) == 10
