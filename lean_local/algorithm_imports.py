@@ -102,6 +102,21 @@ class _Extensions:
 
         return resolution_to_timedelta(resolution)
 
+    @staticmethod
+    def convert_from_utc(utc_time: datetime, to_time_zone: str, strict: bool = False) -> datetime:
+        """UTC time → local time in ``to_time_zone`` (LEAN's ``DateTime.ConvertFromUtc``)."""
+        from lean_local.timeutil import from_utc
+
+        return from_utc(utc_time, to_time_zone)
+
+    @staticmethod
+    def convert_to_utc(local_time: datetime, from_time_zone: str, strict: bool = False) -> datetime:
+        """Local time in ``from_time_zone`` → UTC. Like LEAN's lenient default, an ambiguous local time takes its
+        earlier offset and a skipped one the offset in force before the gap."""
+        from lean_local.timeutil import to_utc
+
+        return to_utc(local_time, from_time_zone)
+
 
 class _TimeZones:
     NEW_YORK = "America/New_York"

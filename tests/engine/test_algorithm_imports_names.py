@@ -1,7 +1,7 @@
 """LEAN names that algorithms and library code use in annotations and helpers resolve in AlgorithmImports."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lean_local.algorithm_imports import build_module
 
@@ -13,6 +13,15 @@ def test_interfaces_and_helpers_are_importable() -> None:
     assert issubclass(module.TradeBarConsolidator, module.IDataConsolidator)
     assert issubclass(module.TradeBar, module.IBaseData)
     assert module.Extensions.to_time_span(module.Resolution.HOUR) == timedelta(hours=1)
+
+
+def test_extensions_convert_between_utc_and_exchange_time() -> None:
+    extensions = build_module().Extensions
+    new_york = "America/New_York"
+    assert extensions.convert_from_utc(datetime(2013, 10, 8, 20, 0), new_york) == datetime(2013, 10, 8, 16, 0)
+    assert extensions.convert_to_utc(datetime(2013, 12, 9, 9, 30), new_york) == datetime(2013, 12, 9, 14, 30)
+    # the repeated hour when daylight saving ends resolves to its first (daylight) occurrence, as LEAN's default
+    assert extensions.convert_to_utc(datetime(2013, 11, 3, 1, 30), new_york) == datetime(2013, 11, 3, 5, 30)
 
 
 def test_quote_currency_is_the_cash_book_entry(tmp_path, lean_data) -> None:  # type: ignore[no-untyped-def]
