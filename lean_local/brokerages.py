@@ -140,7 +140,7 @@ class DefaultBrokerageModel:
     def apply_split(self, tickets: list[Any], split: Any) -> None:
         from lean_local.orders.requests import UpdateOrderFields
 
-        factor = split.split_factor
+        factor = split.split_factor_exact
         for ticket in tickets:
             fields = UpdateOrderFields()
             fields.quantity = int(ticket.quantity_exact / factor)

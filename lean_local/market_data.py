@@ -464,50 +464,69 @@ class Tick(BaseData):
 
 
 class Split(BaseData):
-    """A split warning (the day before) or occurrence; ``split_factor`` < 1 for a forward split."""
+    """A split warning (the day before) or occurrence; ``split_factor`` < 1 for a forward split.
 
-    __slots__ = ("type", "split_factor", "reference_price")
+    Algorithms read floats (LEAN's decimals reach Python as floats); the engine uses the ``*_exact`` decimals."""
+
+    __slots__ = ("type", "split_factor_exact", "reference_price_exact")
     data_type = MarketDataType.AUXILIARY
 
     def __init__(self, symbol: Any, time: datetime, reference_price: Decimal, split_factor: Decimal, type: SplitType) -> None:
         super().__init__(symbol, time, time)
         self.type = type
-        self.split_factor = split_factor
-        self.reference_price = reference_price
+        self.split_factor_exact = split_factor
+        self.reference_price_exact = reference_price
+
+    @property
+    def split_factor(self) -> float:
+        return float(self.split_factor_exact)
+
+    @property
+    def reference_price(self) -> float:
+        return float(self.reference_price_exact)
 
     @property
     def value(self) -> float:
-        return float(self.split_factor)
+        return float(self.split_factor_exact)
 
     @property
     def exact_value(self) -> Decimal:
-        return self.split_factor
+        return self.split_factor_exact
 
     def __repr__(self) -> str:
-        return f"Split({self.symbol} {self.time:%Y-%m-%d} {self.type.name} factor={self.split_factor} ref={self.reference_price})"
+        return (f"Split({self.symbol} {self.time:%Y-%m-%d} {self.type.name} factor={self.split_factor_exact} "
+                f"ref={self.reference_price_exact})")
 
 
 class Dividend(BaseData):
-    """A cash dividend per share paid on ``time``'s date."""
+    """A cash dividend per share paid on ``time``'s date; floats for algorithms, ``*_exact`` decimals for the engine."""
 
-    __slots__ = ("distribution", "reference_price")
+    __slots__ = ("distribution_exact", "reference_price_exact")
     data_type = MarketDataType.AUXILIARY
 
     def __init__(self, symbol: Any, time: datetime, distribution: Decimal, reference_price: Decimal) -> None:
         super().__init__(symbol, time, time)
-        self.distribution = distribution
-        self.reference_price = reference_price
+        self.distribution_exact = distribution
+        self.reference_price_exact = reference_price
+
+    @property
+    def distribution(self) -> float:
+        return float(self.distribution_exact)
+
+    @property
+    def reference_price(self) -> float:
+        return float(self.reference_price_exact)
 
     @property
     def value(self) -> float:
-        return float(self.distribution)
+        return float(self.distribution_exact)
 
     @property
     def exact_value(self) -> Decimal:
-        return self.distribution
+        return self.distribution_exact
 
     def __repr__(self) -> str:
-        return f"Dividend({self.symbol} {self.time:%Y-%m-%d} {self.distribution})"
+        return f"Dividend({self.symbol} {self.time:%Y-%m-%d} {self.distribution_exact})"
 
 
 class Delisting(BaseData):

@@ -357,7 +357,7 @@ class SecurityPortfolioManager:
         if mode not in (DataNormalizationMode.RAW, DataNormalizationMode.SPLIT_ADJUSTED):
             return
         security = self.securities[dividend.symbol]
-        total = security.holdings.quantity_exact * dividend.distribution * 1
+        total = security.holdings.quantity_exact * dividend.distribution_exact
         self.cash_book.add_amount(total)
         security.holdings.add_new_dividend(total)
 
@@ -365,14 +365,14 @@ class SecurityPortfolioManager:
         if security.type != SecurityType.EQUITY or mode != DataNormalizationMode.RAW:
             return
         holdings = security.holdings
-        quantity = holdings.quantity_exact / split.split_factor
-        average_price = holdings.average_price_exact * split.split_factor
+        quantity = holdings.quantity_exact / split.split_factor_exact
+        average_price = holdings.average_price_exact * split.split_factor_exact
         whole = Decimal(int(quantity))
         left_over = quantity - whole
         holdings.set_holdings(average_price, whole)
         last = security.get_last_data()
         if last is None:
-            self.cash_book.add_amount(left_over * split.reference_price * split.split_factor)
+            self.cash_book.add_amount(left_over * split.reference_price_exact * split.split_factor_exact)
             return
         _apply_split_to_cache(security, split)
         # the cached bar was scaled in place, so the fractional share is credited at the split-adjusted price
@@ -386,7 +386,7 @@ class SecurityPortfolioManager:
 def _apply_split_to_cache(security: "Security", split: "Split") -> None:
     """Scale the cached prices by the split factor as LEAN's ``Security.ApplySplit`` does."""
     cache = security.cache
-    factor = split.split_factor
+    factor = split.split_factor_exact
     for name in ("price", "open", "high", "low", "close", "bid_price", "ask_price"):
         setattr(cache, name, getattr(cache, name) * factor)
     for name in ("volume", "bid_size", "ask_size"):

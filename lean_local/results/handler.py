@@ -383,7 +383,7 @@ class BacktestResultHandler:
         from lean_local.enums import DataNormalizationMode
 
         if mode == DataNormalizationMode.RAW:
-            self.trade_builder.apply_split(split.symbol, split.split_factor)
+            self.trade_builder.apply_split(split.symbol, split.split_factor_exact)
 
     # --- statistics ---------------------------------------------------------------------------------------------------
     def series_points(self, chart: str, series: str) -> list[tuple[datetime, Decimal]]:
