@@ -765,6 +765,11 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
     def trade_builder_process_fill(self, event: Any, security: Security, fee: Decimal) -> None:
         self._engine.trade_builder_process_fill(event, security, fee)
 
+    @property
+    def trade_builder(self) -> Any:
+        """The run's trade builder (LEAN's ``TradeBuilder``): the same trades the statistics are computed from."""
+        return self._engine.results.trade_builder
+
     def on_security_delisted(self, security: Security) -> None:
         pass
 

@@ -78,6 +78,7 @@ def _exports() -> dict[str, object]:
     names["QCAlgorithmFramework"] = algorithm_module.QCAlgorithm
     names["QCAlgorithmFrameworkBridge"] = algorithm_module.QCAlgorithm
     names["TimeZones"] = _TimeZones
+    names["Currencies"] = _Currencies
     names["Time"] = _Time
     names.update(_library_exports())
     return names
@@ -116,6 +117,29 @@ class _Extensions:
         from lean_local.timeutil import to_utc
 
         return to_utc(local_time, from_time_zone)
+
+
+class _Currencies:
+    """LEAN's ``Currencies``: common currency codes, the null currency of zero fees and display symbols."""
+
+    USD = "USD"
+    EUR = "EUR"
+    GBP = "GBP"
+    INR = "INR"
+    IDR = "IDR"
+    CNH = "CNH"
+    CHF = "CHF"
+    HKD = "HKD"
+    JPY = "JPY"
+    KRW = "KRW"
+    #: the currency of a fee that is no amount at all (``OrderFee.ZERO``)
+    NULL_CURRENCY = "QCC"
+
+    @staticmethod
+    def get_currency_symbol(currency: str | None) -> str:
+        from lean_local.orders.order import currency_symbol
+
+        return currency_symbol(currency)
 
 
 class _TimeZones:

@@ -49,27 +49,39 @@ class TransactionRecord:
 
 
 class CashBook:
-    """Account-currency cash; other currencies are out of scope for US equities."""
+    """Account-currency cash; other currencies are out of scope for US equities. The book holds its one entry and
+    is that entry (LEAN's ``Cash``) as well: ``cash_book["USD"].amount``."""
 
     def __init__(self, account_currency: str = "USD") -> None:
         self.account_currency = account_currency
-        self.amount: Decimal = Decimal(100000)
+        #: the exact balance; ``amount`` is its float view, as pythonnet shows LEAN's decimal ``Cash.Amount``
+        self.amount_exact: Decimal = Decimal(100000)
+
+    @property
+    def amount(self) -> float:
+        return float(self.amount_exact)
 
     @property
     def total_value_in_account_currency(self) -> Decimal:
-        return ZERO + self.amount * 1
+        return ZERO + self.amount_exact * 1
 
     def __getitem__(self, currency: str) -> "CashBook":
         if currency.upper() != self.account_currency:
             raise KeyError(f"lean_local supports only {self.account_currency} cash; '{currency}' is not in the cash book")
         return self
 
+    def __contains__(self, currency: object) -> bool:
+        return isinstance(currency, str) and currency.upper() == self.account_currency
+
+    def contains_key(self, currency: str) -> bool:
+        return currency in self
+
     def add_amount(self, amount: Decimal) -> Decimal:
-        self.amount += amount
-        return self.amount
+        self.amount_exact += amount
+        return self.amount_exact
 
     def set_amount(self, amount: Decimal) -> None:
-        self.amount = amount
+        self.amount_exact = amount
 
     @property
     def conversion_rate(self) -> float:
@@ -86,10 +98,10 @@ class CashBook:
 
     @property
     def value_in_account_currency(self) -> float:
-        return float(self.amount)
+        return float(self.amount_exact)
 
     def __repr__(self) -> str:
-        return f"CashBook({self.account_currency} {self.amount})"
+        return f"CashBook({self.account_currency} {self.amount_exact})"
 
 
 class SecurityPortfolioManager:

@@ -43,7 +43,9 @@ _CURRENCY_SYMBOLS = {
     "INR": "₹", "MXN": "$", "NOK": "kr", "PLN": "zł", "SAR": "﷼", "SEK": "kr", "THB": "฿", "TRY": "₺",
     "TWD": "NT$", "ZAR": "R", "RUB": "₽", "BRL": "R$", "GNF": "Fr", "BTC": "₿", "BCH": "Ƀ", "BSV": "Ɓ",
     "LTC": "Ł", "ETH": "Ξ", "EOS": "ε", "XRP": "✕", "XLM": "*", "ETC": "ξ", "ZRX": "ZRX", "USDT": "₮",
-    "ADA": "₳", "SOL": "◎", "DOT": "●", "DOGE": "Ð", "DAI": "◈",
+    "ADA": "₳", "SOL": "◎", "DOT": "●", "DOGE": "Ð", "DAI": "◈", "CNH": "¥", "IDR": "Rp", "ALGO": "Ⱥ", "ICP": "∞",
+    "XMR": "ɱ", "XTZ": "ꜩ", "IOTA": "ɨ", "MIOTA": "ɨ", "MKR": "Μ", "ZEC": "ⓩ", "DASH": "Đ", "XNO": "Ӿ",
+    "REP": "Ɍ", "STEEM": "ȿ", "THETA": "ϑ", "FIL": "⨎", "BAT": "⟁", "LSK": "Ⱡ", "NAV": "Ꞥ",
 }
 
 
