@@ -11,7 +11,13 @@ CASES = case_names()
 
 # cases we run but do not reproduce yet, with what is known; they are reported as expected failures while they
 # differ and pass as soon as they match
-KNOWN_MISMATCHES: dict[str, str] = {}
+KNOWN_MISMATCHES: dict[str, str] = {
+    "FillOutsideHoursMinuteResolutionAlgorithm": (
+        "OrderListHash only: LEAN's order keeps the DateTime kind of the request's time, and the C# case passes the "
+        "local Time (kind Unspecified), so time/createdTime serialize without 'Z' (the hash matches when written "
+        "so); our naive datetimes do not tell an unspecified local time from UTC"
+    ),
+}
 
 
 def _assert_matches(result: CaseResult, keys: tuple[str, ...]) -> None:
