@@ -316,10 +316,30 @@ class QCAlgorithm(IndicatorHelpers, FrameworkAlgorithm, HistoryMixin, UniverseAl
         return self._benchmark
 
     def set_security_initializer(self, initializer: Any) -> None:
-        self._engine.security_initializers.append(initializer)
+        """Replace the security initializer: from now on new securities get only their type's default models and
+        whatever ``initializer`` (an object with ``initialize(security)`` or a function) does, no longer the
+        brokerage model's (LEAN's ``SetSecurityInitializer``)."""
+        from lean_local.securities.initializers import as_security_initializer
+
+        if self._locked:
+            raise RuntimeError("set_security_initializer() cannot be called after algorithm initialization.")
+        self._engine.security_initializer = as_security_initializer(initializer)
 
     def add_security_initializer(self, initializer: Any) -> None:
-        self._engine.security_initializers.append(initializer)
+        """Run ``initializer`` after the current one (the brokerage model's by default)."""
+        from lean_local.securities.initializers import (
+            CompositeSecurityInitializer,
+            CurrentBrokerageModelInitializer,
+        )
+
+        if self._locked:
+            raise RuntimeError("add_security_initializer() cannot be called after algorithm initialization.")
+        current = self._engine.security_initializer
+        if isinstance(current, CompositeSecurityInitializer):
+            current.add_security_initializer(initializer)
+        else:
+            first = current if current is not None else CurrentBrokerageModelInitializer(lambda: self.brokerage_model)
+            self._engine.security_initializer = CompositeSecurityInitializer(first, initializer)
 
     # --- warm-up -----------------------------------------------------------------------------------------------
     def set_warm_up(self, period: Any, resolution: Resolution | None = None) -> None:

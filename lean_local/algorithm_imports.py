@@ -28,6 +28,7 @@ def _exports() -> dict[str, object]:
     from lean_local.framework import portfolio_target
     from lean_local.orders import fees, fills, order, order_event, properties, requests, transactions
     from lean_local.scheduling import DayOfWeek
+    from lean_local.securities import initializers
     from lean_local.securities import security as security_module
     from lean_local.securities.symbol import Symbol, SymbolCache
     from lean_local import universe
@@ -53,6 +54,8 @@ def _exports() -> dict[str, object]:
         (transactions, ("OrderTicket", "SecurityTransactionManager")),
         (portfolio_target, ("PortfolioTarget",)),
         (security_module, ("Security", "SecurityManager", "SecurityCache", "SecurityExchange")),
+        (initializers, ("SecuritySeeder", "FuncSecuritySeeder", "BrokerageModelSecurityInitializer",
+                        "FuncSecurityInitializer", "CompositeSecurityInitializer")),
         (universe, ("Universe", "UserDefinedUniverse", "ScheduledUniverse", "FuncUniverse", "FundamentalUniverse",
                     "FundamentalUniverseFactory", "CoarseFundamentalUniverse", "FundamentalFilteredUniverse",
                     "FineFundamentalFilteredUniverse", "Fundamental", "CoarseFundamental", "BaseDataCollection",

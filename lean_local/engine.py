@@ -44,6 +44,7 @@ from lean_local.market_data import Delisting, Dividend, Slice, Split, SymbolChan
 from lean_local.object_store import ObjectStore
 from lean_local.orders.transactions import BacktestingTransactionHandler
 from lean_local.securities.identifier import MapFileFirstDateResolver, set_map_file_resolver
+from lean_local.securities.initializers import apply_brokerage_models
 from lean_local.securities.security import Security, SecurityExchange
 from lean_local.securities.symbol import Symbol, SymbolCache, set_active_symbol_cache
 from lean_local.subscriptions import RESOLUTION_SPAN, SubscriptionDataConfig, data_types_for
@@ -167,7 +168,8 @@ class Engine:
         set_active_symbol_cache(self.symbol_cache)
         set_map_file_resolver(MapFileFirstDateResolver(options.data_folder))
         self.subscription_manager = SubscriptionManager(lambda symbol: self.algorithm.resolve_symbol(symbol))
-        self.security_initializers: list[Any] = []
+        # the algorithm's security initializer; None is the default one bound to the current brokerage model
+        self.security_initializer: Any = None
         self.algorithm = algorithm
         algorithm._attach(self)
         algorithm.brokerage_model = DefaultBrokerageModel()
@@ -277,17 +279,18 @@ class Engine:
         return security
 
     def initialize_security_models(self, security: Security, leverage: float = 0.0) -> None:
-        model = self.algorithm.brokerage_model
-        security.fee_model = model.get_fee_model(security)
-        security.fill_model = model.get_fill_model(security)
-        security.slippage_model = model.get_slippage_model(security)
-        security.settlement_model = model.get_settlement_model(security)
-        security.buying_power_model = model.get_buying_power_model(security)
-        for initializer in self.security_initializers:
-            if callable(initializer) and not hasattr(initializer, "initialize"):
-                initializer(security)
-            else:
-                initializer.initialize(security)
+        """LEAN's ``SecurityService.InitializeSecurity``: optional seeding (``settings.seed_initial_prices``), then
+        the algorithm's security initializer; by default that applies the current brokerage model's models."""
+        if self.algorithm.settings.seed_initial_prices and security.price == 0:
+            for data in self.history_provider.last_known_data([security.symbol]).get(security.symbol, []):
+                security.set_market_price(data)
+        # a new security starts with its type's own models (for US equities those of the default brokerage model)
+        apply_brokerage_models(DefaultBrokerageModel(), security)
+        initializer = self.security_initializer
+        if initializer is None:
+            apply_brokerage_models(self.algorithm.brokerage_model, security)
+        else:
+            initializer.initialize(security)
         security.is_initialized = True
         if leverage and leverage > 0:
             security.set_leverage(leverage)
@@ -507,7 +510,8 @@ class Engine:
             # so the benchmark's hour bars never touch the prices of an algorithm security with the same symbol.
             security = self._create_security(benchmark)
             security.data_normalization_mode = DataNormalizationMode.ADJUSTED
-            self.initialize_security_models(security)
+            # never passed to the algorithm's security initializer or seeded: it keeps its type's default models
+            apply_brokerage_models(DefaultBrokerageModel(), security)
             security.is_internal = True
             benchmark = SecurityBenchmark(security)
         algorithm._benchmark = benchmark

@@ -9,12 +9,13 @@ time is the bar's end time, and lower-case columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lean_local.enums import Resolution
+from lean_local.enums import Resolution, SecurityType, TickType
 from lean_local.market_data import BaseData, QuoteBar, TradeBar
 from lean_local.subscriptions import RESOLUTION_SPAN, SubscriptionDataConfig, data_types_for
 from lean_local.timeutil import from_utc, to_utc
@@ -39,6 +40,22 @@ def start_time_for_bars(hours: "ExchangeHours", end: datetime, bar_size: timedel
         if hours.is_open(current, previous, extended):
             found += 1
     return current
+
+
+SEED_LOOKBACK_PERIOD = 5
+SEED_RETRY_PERIODS = {Resolution.DAILY: 10, Resolution.HOUR: 24}
+SEED_RETRY_MINUTE_PERIODS = 24 * 60
+SEED_LAST_RESORT_DAILY_PERIODS = 50
+
+
+def _is_unseedable(symbol: Any) -> bool:
+    """Canonical chain symbols (except futures) have no prices of their own."""
+    return bool(symbol.is_canonical()) and symbol.security_type != SecurityType.FUTURE
+
+
+def _tick_order(order: list[TickType], data: BaseData) -> int:
+    tick_type = TickType.QUOTE if isinstance(data, QuoteBar) else TickType.TRADE
+    return order.index(tick_type) if tick_type in order else len(order)
 
 
 def _round_down(moment: datetime, interval: timedelta) -> datetime:
@@ -123,6 +140,71 @@ class HistoryProvider:
         return result
 
 
+    # --- last known prices (seeding new securities) -------------------------------------------------------------
+    def last_known_data(self, symbols: Iterable[Any]) -> dict[Any, list[BaseData]]:
+        """The last bar of every data type of each symbol, oldest first (LEAN's ``GetLastKnownPrices``).
+
+        A short look-back (5 bars at each subscription's resolution, minute at the finest, never fill-forwarded)
+        comes first; data types still missing are retried with a longer look-back at the same resolution
+        (10 days, 24 hours or 1440 minutes), and symbols still missing something get a last 50-day daily request
+        whose bars replace earlier ones of the same type. Per symbol the result is sorted by time, then by the
+        security type's data-type order (trade before quote for equities)."""
+        found: dict[tuple[Any, type, TickType], BaseData] = {}
+        requests = [(config, SEED_LOOKBACK_PERIOD) for symbol in symbols if not _is_unseedable(symbol)
+                    for config in self._seed_configs(symbol, max_resolution=Resolution.MINUTE)]
+        for attempt in range(3):
+            if not requests:
+                break
+            for config, periods in requests:
+                last = self._last_bar(config, periods)
+                if last is not None:
+                    found[(config.symbol, config.type, config.tick_type)] = last
+            failed = [config for config, _ in requests if (config.symbol, config.type, config.tick_type) not in found]
+            if attempt == 0:
+                requests = [(config, SEED_RETRY_PERIODS.get(config.resolution, SEED_RETRY_MINUTE_PERIODS)) for config in failed]
+            else:
+                failed_symbols = list(dict.fromkeys(config.symbol for config in failed))
+                requests = [(config, SEED_LAST_RESORT_DAILY_PERIODS) for symbol in failed_symbols
+                            for config in self._seed_configs(symbol, resolution=Resolution.DAILY)]
+        by_symbol: dict[Any, list[BaseData]] = {}
+        for (symbol, _, tick_type), data in found.items():
+            by_symbol.setdefault(symbol, []).append(data)
+        for symbol, points in by_symbol.items():
+            order = [tick for _, tick in data_types_for(symbol.security_type, Resolution.MINUTE)]
+            points.sort(key=lambda d: (d.time, _tick_order(order, d)))
+        return by_symbol
+
+    def _seed_configs(self, symbol: Any, max_resolution: Resolution | None = None,
+                      resolution: Resolution | None = None) -> list[SubscriptionDataConfig]:
+        """Every subscription of the symbol, internal ones included (the universe defaults when it has none), as
+        non-fill-forward request configs; ``resolution`` forces one resolution (equities then drop quotes, which
+        hour and daily data lack), ``max_resolution`` raises finer ones to it."""
+        existing = self.engine.subscription_manager.get_subscription_data_configs(symbol, include_internal_configs=True)
+        configs = list(existing) or self.configs_for(symbol, None, None)
+        result = []
+        for config in configs:
+            target = resolution if resolution is not None else config.resolution
+            if max_resolution is not None and int(target) < int(max_resolution):
+                target = max_resolution
+            if (symbol.security_type == SecurityType.EQUITY and target in (Resolution.HOUR, Resolution.DAILY)
+                    and config.tick_type == TickType.QUOTE):
+                continue
+            result.append(replace(config, resolution=target, fill_forward=False, consolidators=[]))
+        return result
+
+    def _last_bar(self, config: SubscriptionDataConfig, periods: int) -> BaseData | None:
+        engine = self.engine
+        algorithm = engine.algorithm
+        symbol = config.symbol
+        hours = (algorithm.securities[symbol].exchange.hours if symbol in algorithm.securities
+                 else engine.market_hours.get_exchange_hours(symbol.security_type, symbol.id.market, symbol.id.symbol))
+        start_local = start_time_for_bars(hours, from_utc(algorithm.utc_time, hours.time_zone), RESOLUTION_SPAN[config.resolution],
+                                          periods, config.extended_market_hours and config.resolution < Resolution.HOUR,
+                                          algorithm.settings.daily_precise_end_time)
+        bars = [bar for bar in self.read(config, start_local, algorithm.time) if isinstance(bar, config.type)]
+        return bars[-1] if bars else None
+
+
 _TRADE_COLUMNS = ("open", "high", "low", "close", "volume")
 _QUOTE_COLUMNS = ("askopen", "askhigh", "asklow", "askclose", "asksize", "bidopen", "bidhigh", "bidlow", "bidclose", "bidsize")
 
@@ -193,6 +275,47 @@ class HistoryMixin:
         provider: HistoryProvider = algorithm._engine.history_provider
         per_symbol = {s: provider.bars(s, periods, resolution, start, end, data_type) for s in symbols}
         return bars_to_frame(per_symbol)
+
+
+    def get_last_known_prices(self, securities: Any) -> Any:
+        """The last known data of every data type: a list for one security or symbol, a ``DataDictionary`` of
+        lists for several (LEAN's ``GetLastKnownPrices``); used to seed new securities."""
+        from lean_local.market_data import DataDictionary
+
+        algorithm: Any = self
+        provider: HistoryProvider = algorithm._engine.history_provider
+        single = not _is_collection(securities)
+        symbols = [_symbol_of(algorithm, item) for item in ([securities] if single else securities)]
+        found = provider.last_known_data(symbols)
+        if single:
+            return found.get(symbols[0], [])
+        result: DataDictionary[list[BaseData]] = DataDictionary(algorithm.resolve_symbol)
+        for symbol, points in found.items():
+            result[symbol] = points
+        return result
+
+    def get_last_known_price(self, security: Any) -> BaseData | None:
+        """The single last known data point, preferring the security type's first data type (trade bars for
+        equities) whatever its time (LEAN's obsolete ``GetLastKnownPrice``)."""
+        algorithm: Any = self
+        symbol = _symbol_of(algorithm, security)
+        points = algorithm.get_last_known_prices(symbol)
+        if not points:
+            return None
+        order = [tick for _, tick in data_types_for(symbol.security_type, Resolution.MINUTE)]
+        return min(points, key=lambda d: _tick_order(order, d))
+
+
+def _is_collection(value: Any) -> bool:
+    return isinstance(value, (list, tuple, set)) or (
+        isinstance(value, Iterable) and not isinstance(value, str) and not hasattr(value, "id") and not hasattr(value, "symbol"))
+
+
+def _symbol_of(algorithm: Any, item: Any) -> Any:
+    """A security's symbol, or the symbol a ticker or symbol resolves to."""
+    if hasattr(item, "symbol") and not hasattr(item, "id"):
+        return item.symbol
+    return algorithm.resolve_symbol(item)
 
 
 def _symbols(algorithm: Any, value: Any) -> list[Any]:
