@@ -25,6 +25,22 @@ def resolution_span(resolution: Resolution) -> timedelta:
     return RESOLUTION_SPAN[resolution]
 
 
+class ConsolidatorCollection(list):
+    """The consolidators attached to a subscription.
+
+    LEAN exposes them as a .NET set whose ``Count`` is a property, so algorithms write
+    ``config.consolidators.count`` without calling it; a plain list would hand back its ``count`` method.
+    """
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return len(self)
+
+    @property
+    def Count(self) -> int:  # noqa: N802 - LEAN's PascalCase spelling
+        return len(self)
+
+
 @dataclass(eq=False)
 class SubscriptionDataConfig:
     """One data stream of one symbol (LEAN's ``SubscriptionDataConfig``)."""
@@ -42,7 +58,11 @@ class SubscriptionDataConfig:
     is_custom_data: bool = False
     # mapped ticker used for file names (changes on renames); set by the feed from the map file
     mapped_ticker: str = ""
-    consolidators: list[Any] = field(default_factory=list)
+    consolidators: list[Any] = field(default_factory=ConsolidatorCollection)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.consolidators, ConsolidatorCollection):
+            self.consolidators = ConsolidatorCollection(self.consolidators)
 
     @property
     def increment(self) -> timedelta:
