@@ -41,7 +41,7 @@ def _exports() -> dict[str, object]:
                        "SymbolChangedEvents")),
         (algorithm_module, ("QCAlgorithm", "AlgorithmSettings", "UniverseSettings", "KeyValuePair")),
         (brokerages, ("DefaultBrokerageModel", "InteractiveBrokersBrokerageModel", "AxosClearingBrokerageModel",
-                      "FuncBenchmark", "SecurityBenchmark")),
+                      "FuncBenchmark", "SecurityBenchmark", "BrokerageMessageEvent")),
         (fees, ("FeeModel", "ConstantFeeModel", "InteractiveBrokersFeeModel", "AxosFeeModel", "OrderFee",
                 "CashAmount", "OrderFeeParameters")),
         (fills, ("FillModel", "ImmediateFillModel", "EquityFillModel", "NullSlippageModel", "ConstantSlippageModel",

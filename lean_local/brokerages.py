@@ -4,10 +4,12 @@
 """
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from lean_local.enums import AccountType, BrokerageName, OrderType, SecurityType
+from lean_local.enums import AccountType, BrokerageMessageType, BrokerageName, Market, OrderType, SecurityType
 from lean_local.orders.fees import AxosFeeModel, ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel
 from lean_local.orders.fills import EquityFillModel, FillModel, NullSlippageModel
 from lean_local.securities.buying_power import BuyingPowerModel, CashBuyingPowerModel, SecurityMarginModel
@@ -54,17 +56,39 @@ def _to_decimal(value: Any) -> Decimal:
 class BrokerageMessageEvent:
     """Why a brokerage model refused an order or an update (LEAN's ``BrokerageMessageEvent``)."""
 
-    def __init__(self, type: str, code: str, message: str) -> None:
-        #: LEAN's ``BrokerageMessageType`` name: Information, Warning, Error, Reconnect or Disconnect
+    def __init__(self, type: "BrokerageMessageType | str", code: str, message: str) -> None:
+        #: a ``BrokerageMessageType`` (or its LEAN name: Information, Warning, Error, Reconnect, Disconnect)
         self.type = type
         self.code = code
         self.message = message
 
+    @property
+    def type_name(self) -> str:
+        """The type as C# prints the enum: ``BrokerageMessageType.INFORMATION`` -> "Information"."""
+        if isinstance(self.type, BrokerageMessageType):
+            return "".join(part.capitalize() for part in self.type.name.split("_"))
+        return str(self.type)
+
     def __str__(self) -> str:
-        return f"{self.type} - Code: {self.code} - {self.message}"
+        return f"{self.type_name} - Code: {self.code} - {self.message}"
 
     def __repr__(self) -> str:
         return f"BrokerageMessageEvent({self.type!r}, {self.code!r}, {self.message!r})"
+
+
+def ask_brokerage_model(check: Callable[..., Any], *args: Any) -> Any:
+    """Call a brokerage model check (``can_submit_order``, ``can_update_order``); Python models written against
+    LEAN's API declare its ``out message`` parameter as one more argument, which gets None (they return the
+    ``(accepted, message)`` tuple instead)."""
+    try:
+        parameters = list(inspect.signature(check).parameters.values())
+    except (TypeError, ValueError):
+        return check(*args)
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    takes_varargs = any(p.kind == p.VAR_POSITIONAL for p in parameters)
+    if not takes_varargs and len(positional) == len(args) + 1 and positional[-1].default is inspect.Parameter.empty:
+        return check(*args, None)
+    return check(*args)
 
 
 def _not_supported(message: str) -> BrokerageMessageEvent:
@@ -124,6 +148,14 @@ class DefaultBrokerageModel:
         return BenchmarkRequest("SPY")
 
     # --- order checks ----------------------------------------------------------------------------------------
+    #: the market of each security type when none is given (LEAN's ``DefaultMarketMap``)
+    default_markets: dict[SecurityType, str] = {
+        SecurityType.BASE: Market.USA, SecurityType.EQUITY: Market.USA, SecurityType.OPTION: Market.USA,
+        SecurityType.FUTURE: Market.CME, SecurityType.FUTURE_OPTION: Market.CME, SecurityType.FOREX: Market.OANDA,
+        SecurityType.CFD: Market.OANDA, SecurityType.CRYPTO: Market.COINBASE, SecurityType.CRYPTO_FUTURE: Market.BINANCE,
+        SecurityType.INDEX: Market.USA, SecurityType.INDEX_OPTION: Market.USA,
+    }
+
     def can_submit_order(self, security: "Security", order: Any) -> tuple[bool, BrokerageMessageEvent | None]:
         """(accepted, reason): the default brokerage takes every order except MOO on futures."""
         if security.type in (SecurityType.FUTURE, SecurityType.FUTURE_OPTION) and order.type == OrderType.MARKET_ON_OPEN:

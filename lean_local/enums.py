@@ -281,6 +281,15 @@ class AlgorithmStatus(IntEnum):
     IDLE = 13
 
 
+class BrokerageMessageType(IntEnum):
+    INFORMATION = 0
+    WARNING = 1
+    ERROR = 2
+    RECONNECT = 3
+    DISCONNECT = 4
+    ACTION_REQUIRED = 5
+
+
 class Market:
     """Market identifiers as LEAN spells them (lower-case strings)."""
 
@@ -295,3 +304,30 @@ class Market:
     ICE = "ice"
     NASDAQ = "nasdaq"
     INDIA = "india"
+    DUKASCOPY = "dukascopy"
+    BITFINEX = "bitfinex"
+    GLOBEX = "cmeglobex"
+    CFE = "cfe"
+    EUREX = "eurex"
+    SGX = "sgx"
+    HKFE = "hkfe"
+    OSE = "ose"
+    NYSELIFFE = "nyseliffe"
+    COINBASE = "coinbase"
+    GDAX = COINBASE
+    KRAKEN = "kraken"
+    BITSTAMP = "bitstamp"
+    OK_COIN = "okcoin"
+    BITHUMB = "bithumb"
+    BINANCE = "binance"
+    POLONIEX = "poloniex"
+    COINONE = "coinone"
+    HIT_BTC = "hitbtc"
+    BITTREX = "bittrex"
+    FTX = "ftx"
+    FTXUS = "ftxus"
+    BINANCE_US = "binanceus"
+    BYBIT = "bybit"
+    INTERACTIVE_BROKERS = "interactivebrokers"
+    DYDX = "dydx"
+    KRX = "krx"

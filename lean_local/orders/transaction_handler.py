@@ -241,7 +241,7 @@ class BacktestingTransactionHandler:
         refusal = self._buying_power_refusal(order, security, request)
         if refusal is not None:
             return refusal
-        can_submit, message = _verdict(algorithm.brokerage_model.can_submit_order(security, order))
+        can_submit, message = _verdict(ask_brokerage_model(algorithm.brokerage_model.can_submit_order, security, order))
         if not can_submit:
             from lean_local.brokerages import BrokerageMessageEvent
 
@@ -272,7 +272,7 @@ class BacktestingTransactionHandler:
         algorithm = self.algorithm
         security = security or algorithm.securities[order.symbol]
         order.quantity_exact = self._round_off_order(order, security)
-        can_update, message = _verdict(algorithm.brokerage_model.can_update_order(security, order, request))
+        can_update, message = _verdict(ask_brokerage_model(algorithm.brokerage_model.can_update_order, security, order, request))
         if not can_update:
             from lean_local.brokerages import BrokerageMessageEvent
 
@@ -509,6 +509,12 @@ class BacktestingTransactionHandler:
             del self._cancel_pending[order_id]
         elif status != OrderStatus.CANCEL_PENDING:
             self._cancel_pending[order_id] = status
+
+
+def ask_brokerage_model(check: Callable[..., Any], *args: Any) -> Any:
+    from lean_local.brokerages import ask_brokerage_model as ask
+
+    return ask(check, *args)
 
 
 def _verdict(result: Any) -> tuple[bool, Any]:
