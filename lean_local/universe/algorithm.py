@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from lean_local.enums import Market, Resolution, SecurityType
+from lean_local.market_data import DataDictionary
 from lean_local.securities.symbol import Symbol
 from lean_local.subscriptions import RESOLUTION_SPAN
 from lean_local.universe.fundamental import Fundamental
@@ -37,6 +38,21 @@ class UniverseAlgorithm:
     @property
     def universe_manager(self) -> UniverseManager:
         return self._engine.universes.manager
+
+    @property
+    def active_securities(self) -> DataDictionary[Any]:
+        """The securities some universe currently holds as members (manually added ones included), keyed by symbol
+        (LEAN's ``ActiveSecurities``). A ticker the algorithm never used is simply absent."""
+        active = self._engine.universes.manager.active_securities
+        result: DataDictionary[Any] = DataDictionary(self._symbol_or_ticker)
+        result.update(active)
+        return result
+
+    def _symbol_or_ticker(self, ticker: str) -> Any:
+        try:
+            return self.resolve_symbol(ticker)  # type: ignore[attr-defined]
+        except KeyError:
+            return ticker
 
     def add_universe(self, *args: Any, **kwargs: Any) -> Universe:
         """Add a universe. Accepted forms (as in LEAN's Python API):

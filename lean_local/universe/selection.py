@@ -187,6 +187,8 @@ class UniverseSelection:
             for config in universe.get_subscription_requests(security, utc, end_utc, host.config_service):
                 if host.remove_data_subscription(config, universe) and not active:
                     security.reset()
+                    # once no universe streams it, the prices go too (a delisted security keeps them: see below)
+                    security.cache.reset()
                     host.securities.remove(security.symbol)
 
     def handle_delisting(self, security: Any, is_internal: bool) -> SecurityChanges:

@@ -36,12 +36,21 @@ class FakeHoldings:
 
 
 @dataclass
+class FakeCache:
+    cleared: bool = False
+
+    def reset(self) -> None:
+        self.cleared = True
+
+
+@dataclass
 class FakeSecurity:
     symbol: Symbol
     holdings: FakeHoldings = field(default_factory=FakeHoldings)
     is_delisted: bool = False
     is_tradable: bool = True
     subscriptions: list[Any] = field(default_factory=list)
+    cache: FakeCache = field(default_factory=FakeCache)
 
     def reset(self) -> None:
         self.is_tradable = False
@@ -158,11 +167,13 @@ def test_deselected_security_without_holdings_is_removed_and_unsubscribed() -> N
     selection = UniverseSelection(host)
     answers += [[sym("SPY"), sym("IBM")], [sym("SPY")]]
     select(selection, universe, T0)
+    ibm = host.securities[sym("IBM")]
     changes = select(selection, universe, T0 + timedelta(days=1))
     assert tickers(changes.removed_securities) == ["IBM"]
     assert sym("IBM") not in universe.members
     assert host.unsubscribed == [sym("IBM")]
     assert host.securities.removed == [sym("IBM")]
+    assert ibm.cache.cleared, "a security no universe streams any more loses its cached prices"
 
 
 def test_deselected_security_with_holdings_stays_subscribed_until_flat() -> None:
