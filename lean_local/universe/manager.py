@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any
 
+from lean_local.market_data import DataDictionary
 from lean_local.universe.universes import Universe
 
 
@@ -97,9 +98,10 @@ class UniverseManager(Mapping[Any, Universe]):
         return universe is not None, universe
 
     @property
-    def active_securities(self) -> dict[Any, Any]:
-        """Every security some universe currently holds as a member."""
-        active: dict[Any, Any] = {}
+    def active_securities(self) -> DataDictionary[Any]:
+        """Every security some universe currently holds as a member (a read-only dictionary in LEAN, so it has
+        ``count``/``contains_key`` and iterates as key-value pairs)."""
+        active: DataDictionary[Any] = DataDictionary()
         for universe in self._universes.values():
             for symbol, member in universe.securities.items():
                 active.setdefault(symbol, member.security)
