@@ -28,7 +28,7 @@ def _exports() -> dict[str, object]:
     from lean_local.framework import portfolio_target
     from lean_local.orders import fees, fills, order, order_event, properties, requests, transactions
     from lean_local.scheduling import DayOfWeek
-    from lean_local.securities import initializers
+    from lean_local.securities import buying_power, initializers
     from lean_local.securities import security as security_module
     from lean_local.securities.symbol import Symbol, SymbolCache
     from lean_local import universe
@@ -41,11 +41,11 @@ def _exports() -> dict[str, object]:
                        "SymbolChangedEvents")),
         (algorithm_module, ("QCAlgorithm", "AlgorithmSettings", "UniverseSettings", "KeyValuePair")),
         (brokerages, ("DefaultBrokerageModel", "InteractiveBrokersBrokerageModel", "AxosClearingBrokerageModel",
-                      "FuncBenchmark", "SecurityBenchmark", "BrokerageMessageEvent")),
-        (fees, ("FeeModel", "ConstantFeeModel", "InteractiveBrokersFeeModel", "AxosFeeModel", "OrderFee",
-                "CashAmount", "OrderFeeParameters")),
+                      "AlphaStreamsBrokerageModel", "FuncBenchmark", "SecurityBenchmark", "BrokerageMessageEvent")),
+        (fees, ("FeeModel", "ConstantFeeModel", "InteractiveBrokersFeeModel", "AxosFeeModel", "AlphaStreamsFeeModel",
+                "OrderFee", "CashAmount", "OrderFeeParameters")),
         (fills, ("FillModel", "ImmediateFillModel", "EquityFillModel", "NullSlippageModel", "ConstantSlippageModel",
-                 "Fill", "FillModelParameters", "Prices")),
+                 "AlphaStreamsSlippageModel", "Fill", "FillModelParameters", "Prices")),
         (order, ("Order", "MarketOrder", "LimitOrder", "StopMarketOrder", "StopLimitOrder", "MarketOnOpenOrder",
                  "MarketOnCloseOrder", "LimitIfTouchedOrder", "TrailingStopOrder", "OrderSubmissionData")),
         (order_event, ("OrderEvent",)),
@@ -54,6 +54,7 @@ def _exports() -> dict[str, object]:
         (transactions, ("OrderTicket", "SecurityTransactionManager")),
         (portfolio_target, ("PortfolioTarget",)),
         (security_module, ("Security", "SecurityManager", "SecurityCache", "SecurityExchange")),
+        (buying_power, ("BuyingPowerModelExtensions",)),
         (initializers, ("SecuritySeeder", "FuncSecuritySeeder", "BrokerageModelSecurityInitializer",
                         "FuncSecurityInitializer", "CompositeSecurityInitializer")),
         (universe, ("Universe", "UserDefinedUniverse", "ScheduledUniverse", "FuncUniverse", "FundamentalUniverse",

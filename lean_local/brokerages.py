@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from lean_local.enums import AccountType, BrokerageMessageType, BrokerageName, Market, OrderType, SecurityType
-from lean_local.orders.fees import AxosFeeModel, ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel
-from lean_local.orders.fills import EquityFillModel, FillModel, NullSlippageModel
+from lean_local.orders.fees import (
+    AlphaStreamsFeeModel, AxosFeeModel, ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel,
+)
+from lean_local.orders.fills import AlphaStreamsSlippageModel, EquityFillModel, FillModel, NullSlippageModel
 from lean_local.securities.buying_power import BuyingPowerModel, CashBuyingPowerModel, SecurityMarginModel
 
 if TYPE_CHECKING:
@@ -239,10 +241,30 @@ class AxosClearingBrokerageModel(DefaultBrokerageModel):
         return True, None
 
 
+class AlphaStreamsBrokerageModel(DefaultBrokerageModel):
+    """Alpha Streams: margin accounts only, Alpha Streams fees and slippage, no leverage except 10x on forex and CFDs,
+    immediate settlement; everything else as the default brokerage (SPY benchmark, default order checks)."""
+
+    def __init__(self, account_type: AccountType = AccountType.MARGIN) -> None:
+        if AccountType(account_type) == AccountType.CASH:
+            raise ValueError("The Alpha Streams brokerage does not currently support Cash trading.")
+        super().__init__(account_type)
+
+    def get_fee_model(self, security: "Security") -> FeeModel:
+        return AlphaStreamsFeeModel()
+
+    def get_slippage_model(self, security: "Security") -> Any:
+        return AlphaStreamsSlippageModel()
+
+    def get_leverage(self, security: "Security") -> Decimal:
+        return Decimal(10) if security.type in (SecurityType.FOREX, SecurityType.CFD) else Decimal(1)
+
+
 _BY_NAME: dict[BrokerageName, type[DefaultBrokerageModel]] = {
     BrokerageName.DEFAULT: DefaultBrokerageModel,
     BrokerageName.INTERACTIVE_BROKERS_BROKERAGE: InteractiveBrokersBrokerageModel,
     BrokerageName.AXOS: AxosClearingBrokerageModel,
+    BrokerageName.ALPHA_STREAMS: AlphaStreamsBrokerageModel,
 }
 
 

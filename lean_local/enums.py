@@ -62,13 +62,15 @@ class OrderStatus(IntEnum):
     CANCEL_PENDING = 8
     UPDATE_SUBMITTED = 9
 
-    @property
+    # LEAN's OrderExtensions: methods, as algorithms call them (``order_event.status.is_fill()``)
     def is_closed(self) -> bool:
         return self in (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID)
 
-    @property
     def is_open(self) -> bool:
-        return not self.is_closed
+        return not self.is_closed()
+
+    def is_fill(self) -> bool:
+        return self in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED)
 
 
 class OrderField(IntEnum):

@@ -99,7 +99,7 @@ class BacktestingBrokerage:
             order = self._pending.get(order_id)
             if order is None:
                 continue
-            if order.status.is_closed:
+            if order.status.is_closed():
                 self._pending.pop(order_id, None)
                 continue
             if order.time == algorithm.utc_time and order.type not in _IMMEDIATE_TYPES:
@@ -122,7 +122,7 @@ class BacktestingBrokerage:
                     order.status = fill.status
                     events.append(fill)
             self._on_order_events(events)
-            if all(fill.status.is_closed for fill in fills):
+            if all(fill.status.is_closed() for fill in fills):
                 self._pending.pop(order.id, None)
             else:
                 still_needs_scan = True

@@ -137,6 +137,18 @@ def potential_order_price(order: Any, security: "Security") -> Decimal:
     return ZERO
 
 
+def _us_equity_commission(order: Any, security: "Security") -> Decimal:
+    """IB's US equity schedule: $0.005 a share, at least $1, at most 0.5% of the trade value."""
+    trade_value = abs(order_value(order, security))
+    fee = _EQUITY_FEE_PER_SHARE * abs(_order_exact(order, "quantity"))
+    maximum = _EQUITY_MAXIMUM_RATE * trade_value
+    if fee < _EQUITY_MINIMUM_FEE:
+        fee = _EQUITY_MINIMUM_FEE
+    elif fee > maximum:
+        fee = maximum
+    return abs(fee)
+
+
 class InteractiveBrokersFeeModel(FeeModel):
     """IB's tiered US equity and equity-option commissions (LEAN's default brokerage fee model)."""
 
@@ -148,14 +160,7 @@ class InteractiveBrokersFeeModel(FeeModel):
         quantity = abs(_order_exact(order, "quantity"))
         security_type = security.type
         if security_type == SecurityType.EQUITY:
-            trade_value = abs(order_value(order, security))
-            fee = _EQUITY_FEE_PER_SHARE * quantity
-            maximum = _EQUITY_MAXIMUM_RATE * trade_value
-            if fee < _EQUITY_MINIMUM_FEE:
-                fee = _EQUITY_MINIMUM_FEE
-            elif fee > maximum:
-                fee = maximum
-            return OrderFee(CashAmount(abs(fee), "USD"))
+            return OrderFee(CashAmount(_us_equity_commission(order, security), "USD"))
         if security_type in (SecurityType.OPTION, SecurityType.INDEX_OPTION):
             premium = potential_order_price(order, security)
             if premium >= _OPTION_TIERS[0]:
@@ -169,6 +174,55 @@ class InteractiveBrokersFeeModel(FeeModel):
             f"InteractiveBrokersFeeModel does not support {security_type.name} securities in lean_local; "
             "set a fee model on the security with security.set_fee_model(...)"
         )
+
+
+_ALPHA_STREAMS_PER_CONTRACT = {
+    SecurityType.FUTURE: Decimal("0.5"), SecurityType.FUTURE_OPTION: Decimal("0.5"), SecurityType.OPTION: Decimal("0.5"),
+    SecurityType.INDEX_OPTION: Decimal("0.5"), SecurityType.CFD: ZERO,
+}
+_ALPHA_STREAMS_FOREX_RATE = Decimal("0.000002")
+_ALPHA_STREAMS_CRYPTO_MAKER = Decimal("0.001")
+_ALPHA_STREAMS_CRYPTO_TAKER = Decimal("0.002")
+
+
+class AlphaStreamsFeeModel(FeeModel):
+    """Alpha Streams' fees: IB's schedule on US equities, $0.50 a contract on options and futures (commission plus
+    clearing), a rate of the order value on forex, maker/taker rates on crypto; option exercise is free."""
+
+    def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+        order = parameters.order
+        security = parameters.security
+        if order.type == OrderType.OPTION_EXERCISE:
+            return OrderFee(CashAmount(ZERO, "USD"))
+        security_type = security.type
+        quantity = abs(_order_exact(order, "quantity"))
+        if security_type in _ALPHA_STREAMS_PER_CONTRACT:
+            return OrderFee(CashAmount(_ALPHA_STREAMS_PER_CONTRACT[security_type] * quantity, "USD"))
+        if security_type == SecurityType.FOREX:
+            return OrderFee(CashAmount(_ALPHA_STREAMS_FOREX_RATE * abs(order_value(order, security)), "USD"))
+        if security_type == SecurityType.CRYPTO:
+            return self._crypto_fee(order, security, quantity)
+        if security_type == SecurityType.EQUITY:
+            if security.symbol.id.market != "usa":
+                raise KeyError(f"AlphaStreamsFeeModel has no equity fees for market {security.symbol.id.market}")
+            return OrderFee(CashAmount(_us_equity_commission(order, security), "USD"))
+        raise ValueError(f"AlphaStreamsFeeModel does not support {security_type.name} securities")
+
+    @staticmethod
+    def _crypto_fee(order: Any, security: "Security", quantity: Decimal) -> OrderFee:
+        """Taker rate at the touch; maker rate for a visible limit order that rests (post-only or not marketable)."""
+        properties = getattr(order, "properties", None)
+        rate = _ALPHA_STREAMS_CRYPTO_TAKER
+        if order.type == OrderType.LIMIT and getattr(properties, "hidden", False) is not True and (
+                getattr(properties, "post_only", False) is True or not order.is_marketable):
+            rate = _ALPHA_STREAMS_CRYPTO_MAKER
+        if order.type == OrderType.LIMIT:
+            unit_price = _order_exact(order, "limit_price")
+        else:
+            unit_price = security.ask_price_exact if order.direction == OrderDirection.BUY else security.bid_price_exact
+        unit_price *= exact(security.symbol_properties.contract_multiplier)
+        currency = getattr(security.quote_currency, "symbol", security.quote_currency)
+        return OrderFee(CashAmount(unit_price * quantity * rate, str(currency)))
 
 
 class AxosFeeModel(FeeModel):

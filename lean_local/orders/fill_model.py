@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
 from lean_local.csharp import ZERO, to_decimal
-from lean_local.enums import OrderDirection, OrderStatus, OrderType, TickType
+from lean_local.enums import OrderDirection, OrderStatus, OrderType, SecurityType, TickType
 from lean_local.market_data import Bar, QuoteBar, Tick, TradeBar
 from lean_local.orders.fees import OrderFee
 from lean_local.subscriptions import RESOLUTION_SPAN, SubscriptionDataConfig, highest_resolution
@@ -451,6 +451,21 @@ class NullSlippageModel:
 
     def get_slippage_approximation(self, asset: "Security", order: Any) -> Decimal:
         return ZERO
+
+
+class AlphaStreamsSlippageModel:
+    """Alpha Streams' slippage: one basis point of the last price on equities, none on anything else."""
+
+    _percent = Decimal("0.0001")
+
+    def get_slippage_approximation(self, asset: "Security", order: Any) -> Decimal:
+        if asset.type != SecurityType.EQUITY:
+            return ZERO
+        last = asset.get_last_data()
+        if last is None:
+            return ZERO
+        value: Decimal = self._percent * last.exact_value
+        return value
 
 
 class ConstantSlippageModel:

@@ -5,6 +5,7 @@ The generic model lives in :mod:`lean_local.orders.fill_model`, the equity model
 """
 from lean_local.orders.equity_fill_model import BestEffortPrice, EquityFillModel
 from lean_local.orders.fill_model import (
+    AlphaStreamsSlippageModel,
     ConstantSlippageModel,
     Fill,
     FillModel,
@@ -15,6 +16,7 @@ from lean_local.orders.fill_model import (
 )
 
 __all__ = [
+    "AlphaStreamsSlippageModel",
     "BestEffortPrice",
     "ConstantSlippageModel",
     "EquityFillModel",

@@ -135,7 +135,7 @@ class OrderTicket:
 
     @property
     def order_closed(self) -> bool:
-        return self.status.is_closed
+        return self.status.is_closed()
 
     # --- fields ---------------------------------------------------------------------------------------
     def get(self, field: OrderField) -> Any:

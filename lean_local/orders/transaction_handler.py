@@ -151,7 +151,7 @@ class BacktestingTransactionHandler:
         ticket.add_update_request(request)
         if order.status == OrderStatus.NEW:
             request.set_response(OrderResponse.invalid_new_status(request, order))
-        elif order.status.is_closed and not request.is_allowed_for_closed_order():
+        elif order.status.is_closed() and not request.is_allowed_for_closed_order():
             request.set_response(OrderResponse.invalid_status(request, order))
         elif request.quantity_exact is not None and request.quantity_exact == 0:
             request.set_response(OrderResponse.zero_quantity(request))
@@ -175,7 +175,7 @@ class BacktestingTransactionHandler:
             order.tag = request.tag
         if order.status == OrderStatus.NEW:
             request.set_response(OrderResponse.invalid_new_status(request, order))
-        elif order.status.is_closed:
+        elif order.status.is_closed():
             request.set_response(OrderResponse.invalid_status(request, order))
         elif self.algorithm.is_warming_up:
             request.set_response(OrderResponse.warming_up(request))
@@ -265,7 +265,7 @@ class BacktestingTransactionHandler:
         if order.status == OrderStatus.NEW:
             return OrderResponse.invalid_new_status(request, order)
         closed_update = False
-        if order.status.is_closed:
+        if order.status.is_closed():
             if not request.is_allowed_for_closed_order():
                 return OrderResponse.invalid_status(request, order)
             closed_update = True
@@ -306,7 +306,7 @@ class BacktestingTransactionHandler:
         if order.status == OrderStatus.NEW:
             self._cancel_pending_fallback(order)
             return OrderResponse.invalid_new_status(request, order)
-        if order.status.is_closed:
+        if order.status.is_closed():
             self._cancel_pending_fallback(order)
             return OrderResponse.invalid_status(request, order)
         ticket.set_order(order)
@@ -401,7 +401,7 @@ class BacktestingTransactionHandler:
         order.price_adjustment_mode = mode
 
     def _invalidate(self, order: Any, message: str) -> None:
-        if not order.status.is_closed:
+        if not order.status.is_closed():
             order.status = OrderStatus.INVALID
         self._handle_order_events([self._new_event(order, message)])
 
@@ -458,7 +458,7 @@ class BacktestingTransactionHandler:
         algorithm = self.algorithm
         resolved: list[tuple[Any, OrderTicket, "Security"]] = []
         for event in events:
-            if event.status.is_closed and event.order_id in self._open:
+            if event.status.is_closed() and event.order_id in self._open:
                 order, ticket, security = self._open.pop(event.order_id)
                 self._complete_orders[event.order_id] = order
                 self._tickets[event.order_id] = ticket
@@ -505,7 +505,7 @@ class BacktestingTransactionHandler:
         """Forget the pre-cancel status once the order closes; remember newer open statuses."""
         if order_id not in self._cancel_pending:
             return
-        if status.is_closed:
+        if status.is_closed():
             del self._cancel_pending[order_id]
         elif status != OrderStatus.CANCEL_PENDING:
             self._cancel_pending[order_id] = status

@@ -134,7 +134,7 @@ class SecurityTransactionManager:
     def wait_for_order(self, order_id: int) -> bool:
         """Backtests fill synchronously, so this only reports whether the order is closed."""
         ticket = self.get_order_ticket(order_id)
-        return ticket is not None and ticket.status.is_closed
+        return ticket is not None and ticket.status.is_closed()
 
     @property
     def winning_transactions(self) -> dict[datetime, float]:

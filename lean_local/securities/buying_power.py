@@ -250,6 +250,27 @@ def above_minimum_order_margin_portfolio_percentage(
     return True
 
 
+class BuyingPowerModelExtensions:
+    """LEAN's ``BuyingPowerModelExtensions`` as Python algorithms call it (static methods taking the model first)."""
+
+    @staticmethod
+    def above_minimum_order_margin_portfolio_percentage(*args: Any) -> bool:
+        """``(model, security, quantity, portfolio, minimum_percentage)``: whether an order of ``quantity`` needs at
+        least ``minimum_percentage`` of the portfolio's value as initial margin (always true for a zero minimum);
+        ``(portfolio, minimum_percentage, abs_final_order_margin)``: the same test for a known margin."""
+        if len(args) == 3:
+            portfolio, minimum, margin = args
+            return above_minimum_order_margin_portfolio_percentage(portfolio, _exact(minimum), _exact(margin))
+        if len(args) != 5:
+            raise TypeError("above_minimum_order_margin_portfolio_percentage takes 3 or 5 arguments")
+        model, security, quantity, portfolio, minimum = args
+        minimum_d = _exact(minimum)
+        if minimum_d == 0:
+            return True
+        margin = abs(model.initial_margin_requirement(security, _exact(quantity)))
+        return above_minimum_order_margin_portfolio_percentage(portfolio, minimum_d, margin)
+
+
 def _exact(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else to_decimal(value)
 
