@@ -524,7 +524,7 @@ class Engine:
         stamp = datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         self.engine_log.append(f"{stamp} TRACE:: {message}")
 
-    def _on_scheduled_event_error(self, error: Exception, context: str) -> None:
+    def _on_scheduled_event_error(self, error: BaseException, context: str) -> None:
         raise AlgorithmRuntimeError(context, error)
 
     def on_time_changed(self, utc: datetime) -> None:
@@ -733,9 +733,9 @@ class Engine:
             if mode == DataNormalizationMode.RAW:
                 tickets = algorithm.transactions.get_open_order_tickets(lambda t: t.symbol == split.symbol)
                 algorithm.brokerage_model.apply_split(tickets, split)
-        for config, data in consolidator_updates:
+        for config, points in consolidator_updates:
             for consolidator in list(config.consolidators):
-                for point in data:
+                for point in points:
                     self._call("Consolidators update", consolidator.update, point)
                 scan = getattr(consolidator, "scan", None)
                 if scan is not None:

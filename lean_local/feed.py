@@ -206,6 +206,7 @@ class EquitySubscription:
         resolution = config.resolution
         symbol = config.symbol
         period = RESOLUTION_SPAN[resolution]
+        arrays: TradeBarArrays | QuoteBarArrays | None
         if resolution in (Resolution.DAILY, Resolution.HOUR):
             arrays = state.file_cache.get(ticker.lower())
             if arrays is None and ticker.lower() not in state.file_cache:
@@ -759,6 +760,7 @@ class Synchronizer:
                     continue
                 assert item is not None
                 if getattr(subscription, "is_universe", False):
+                    assert isinstance(item, BaseDataCollection)
                     collection = selections.get(subscription.universe)
                     if collection is None:
                         selections[subscription.universe] = _collection_at(item, frontier)

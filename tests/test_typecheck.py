@@ -34,3 +34,17 @@ def test_a_wrong_api_call_is_reported(tmp_path: Path) -> None:
     assert "SetHoldings" in messages
     assert "MINUTES" in messages
     assert all(d.path == "algorithms/Broken/main.py" for d in result.errors)
+
+
+def test_the_engine_servers_and_hooks_type_check(tmp_path: Path) -> None:
+    """Our own packages are fully annotated; mypy (with pyproject's settings) must find nothing in them."""
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"), "--no-color-output",
+         "lean_local", "mcp_backtest", "hooks"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Success: no issues found" in completed.stdout

@@ -5,6 +5,7 @@ fills and portfolio value use); the float properties are what algorithms read.
 """
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -371,7 +372,7 @@ class Security:
         self.buying_power_model = model
 
     # --- updates (engine side) ------------------------------------------------------------------
-    def update(self, data: list[BaseData], data_type: type, contains_fill_forward: bool = True) -> None:
+    def update(self, data: list[BaseData], data_type: builtins.type, contains_fill_forward: bool = True) -> None:
         self.cache.add_data_list(data, data_type, contains_fill_forward)
         self._update_market_price(data[-1])
 
