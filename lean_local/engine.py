@@ -40,6 +40,7 @@ from lean_local.enums import (
     TickType,
 )
 from lean_local.feed import EquitySubscription, FeedContext, Synchronizer, TimeSlice, WarmUpSubscription
+from lean_local.indicators.multi_symbol import set_exchange_time_zone_resolver
 from lean_local.market_data import Delisting, Dividend, Slice, Split, SymbolChangedEvent
 from lean_local.object_store import ObjectStore
 from lean_local.orders.transactions import BacktestingTransactionHandler
@@ -160,6 +161,8 @@ class Engine:
         self.engine_log: list[str] = []
         self._check_reference_files()
         self.market_hours = MarketHoursDatabase.load(self.folder.market_hours_database())
+        set_exchange_time_zone_resolver(
+            lambda symbol: self.market_hours.get_exchange_hours(symbol.security_type, symbol.id.market, symbol.id.symbol).time_zone)
         self.symbol_properties = SymbolPropertiesDatabase.load(self.folder.symbol_properties_database())
         self.interest_rates = InterestRateProvider.from_data_folder(self.folder, required=False)
         self._map_resolvers: dict[str, MapFileResolver | None] = {}

@@ -38,6 +38,7 @@ from lean_local.indicators.moving_averages import (
     TripleExponentialMovingAverage,
     WilderMovingAverage,
 )
+from lean_local.indicators.multi_symbol import Beta, DualSymbolIndicator, MultiSymbolIndicator
 from lean_local.indicators.oscillators import BollingerBands, MovingAverageConvergenceDivergence, RelativeStrengthIndex
 from lean_local.indicators.python_indicator import PythonIndicator
 from lean_local.indicators.statistics import (
@@ -60,12 +61,14 @@ __all__ = [
     "AverageDirectionalIndex",
     "AverageTrueRange",
     "BarIndicator",
+    "Beta",
     "BollingerBands",
     "CompositeIndicator",
     "ConstantIndicator",
     "Delay",
     "DonchianChannel",
     "DoubleExponentialMovingAverage",
+    "DualSymbolIndicator",
     "EventHandler",
     "ExponentialMovingAverage",
     "Field",
@@ -78,6 +81,7 @@ __all__ = [
     "IndicatorResult",
     "IndicatorStatus",
     "KeltnerChannels",
+    "MultiSymbolIndicator",
     "LinearWeightedMovingAverage",
     "LogReturn",
     "Maximum",

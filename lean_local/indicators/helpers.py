@@ -47,6 +47,7 @@ from lean_local.indicators.moving_averages import (
     TripleExponentialMovingAverage,
     WilderMovingAverage,
 )
+from lean_local.indicators.multi_symbol import Beta
 from lean_local.indicators.oscillators import BollingerBands, MovingAverageConvergenceDivergence, RelativeStrengthIndex
 from lean_local.indicators.python_indicator import as_indicator
 from lean_local.indicators.statistics import (
@@ -123,6 +124,17 @@ def _resolution_selector(rest: list[Any], kwargs: dict[str, Any]) -> tuple[Any, 
 
 class IndicatorHelpers:
     """Mixed into ``QCAlgorithm``: indicator creation, registration, warm-up and consolidation."""
+
+    @property
+    def enable_automatic_indicator_warm_up(self) -> bool:
+        """Shortcut for ``settings.automatic_indicator_warm_up`` (LEAN's ``EnableAutomaticIndicatorWarmUp``)."""
+        algorithm: Any = self
+        return bool(algorithm.settings.automatic_indicator_warm_up)
+
+    @enable_automatic_indicator_warm_up.setter
+    def enable_automatic_indicator_warm_up(self, value: bool) -> None:
+        algorithm: Any = self
+        algorithm.settings.automatic_indicator_warm_up = value
 
     # --- names and subscriptions ----------------------------------------------------------------------------
     def create_indicator_name(self, symbol: Any, type: Any, resolution: Any) -> str:
@@ -583,6 +595,27 @@ class IndicatorHelpers:
         indicator = BollingerBands(name, period, k, kind)
         self._initialize_indicator(indicator, resolution, selector, symbol)
         return indicator
+
+    def b(self, target: Any, reference: Any, period: int, resolution: Any = None, selector: Any = None) -> Beta:
+        """Beta of ``target``'s returns against ``reference``'s over ``period`` bars, updated from both symbols'
+        data (LEAN's ``B``); automatic warm-up feeds it the history of both."""
+        algorithm: Any = self
+        symbols = [algorithm.resolve_symbol(target), algorithm.resolve_symbol(reference)]
+        indicator = Beta(self.create_indicator_name(None, f"B({period})", resolution), symbols[0], symbols[1], period)
+        self._initialize_multi_symbol_indicator(indicator, resolution, selector, symbols)
+        return indicator
+
+    beta = b
+
+    def _initialize_multi_symbol_indicator(self, indicator: IndicatorBase, resolution: Any, selector: Any,
+                                           symbols: list[Any]) -> None:
+        """LEAN's ``InitializeIndicator`` with several symbols: one consolidator per symbol, warm-up over all."""
+        for symbol in symbols:
+            consolidator = self.resolve_consolidator(symbol, resolution, TradeBar)
+            self._register_with_consolidator(symbol, indicator, consolidator, selector)
+        algorithm: Any = self
+        if getattr(algorithm.settings, "automatic_indicator_warm_up", False):
+            self.warm_up_indicator(symbols, indicator, resolution, selector)
 
     def atr(self, symbol: Any, period: int, *args: Any, **kwargs: Any) -> AverageTrueRange:
         """Average true range (``atr(symbol, period, type=SIMPLE, resolution=None, selector=None)``); note the
